@@ -7,6 +7,7 @@ import io.neurostream.kafka.EmbeddedKafka;
 import io.neurostream.kafka.TopicCheck;
 import io.neurostream.kafka.TopicProvisioner;
 import io.neurostream.kafka.Topics;
+import io.neurostream.registry.EmbeddedSchemaRegistry;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -90,10 +91,17 @@ public final class StackCommand implements Callable<Integer> {
         .optPort(stack.kafkaPort())
         .optHost(stack.host())
         .optAdvertisedHost(stack.advertisedHost())
+        .start();
+         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder()
+        .optPort(stack.registryPort())
+        .optBindAddress(stack.host())
+        .optAdvertisedHost(stack.advertisedHost())
+        .optKafka(kafka.bootstrapServers())
         .start()) {
       createTopics(kafka);
       PrintWriter out = spec.commandLine().getOut();
       out.println("bootstrap.servers=" + kafka.bootstrapServers());
+      out.println("schema.registry.url=" + registry.url());
       out.printf("neurostream stack ready in %.1f s (data in %s); stop with Ctrl-C%n",
           ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0, kafka.dataDir());
       out.flush();
