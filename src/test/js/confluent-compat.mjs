@@ -11,7 +11,7 @@
 // AvroDeserializer. Stdout carries one JSON object per line (events "registered", "produced",
 // "consumed", "done"); logs go to stderr. Bytes fields are printed as {"$bytes": "<base64>"}.
 
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import {
   AvroDeserializer,
   AvroSerializer,
@@ -98,7 +98,7 @@ async function produce(topic, count) {
     useLatestVersion: true,
     autoRegisterSchemas: false,
   });
-  const producer = kafka.producer();
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
     const messages = [];
@@ -152,12 +152,17 @@ async function consume(topic, count) {
   }
 }
 
+const started = Date.now();
+const progress = (what) => console.error(`${((Date.now() - started) / 1000).toFixed(1)}s ${what}`);
+
 try {
   if (args['produce-topic'] && Number(args['produce-count']) > 0) {
     await produce(args['produce-topic'], Number(args['produce-count']));
+    progress(`produced ${args['produce-count']} records to ${args['produce-topic']}`);
   }
   if (args['consume-topic'] && Number(args['consume-count']) > 0) {
     await consume(args['consume-topic'], Number(args['consume-count']));
+    progress(`consumed ${args['consume-count']} records from ${args['consume-topic']}`);
   }
   emit({ event: 'done' });
   clearTimeout(timeout);

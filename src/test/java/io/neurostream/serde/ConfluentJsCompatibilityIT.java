@@ -204,6 +204,7 @@ class ConfluentJsCompatibilityIT {
     }
     String out = stdout.get(10, TimeUnit.SECONDS);
     String err = stderr.get(10, TimeUnit.SECONDS);
+    System.err.print(err.lines().map(line -> "[node] " + line + "\n").reduce("", String::concat));
     assertThat(process.exitValue())
         .as("node confluent-compat.mjs exit code; stderr:%n%s%nstdout:%n%s", err, out).isZero();
     List<JsonNode> events = new ArrayList<>();
