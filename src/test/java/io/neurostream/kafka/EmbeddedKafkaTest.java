@@ -1,6 +1,7 @@
 package io.neurostream.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,6 +85,27 @@ class EmbeddedKafkaTest {
       }
       assertThat(readAll(kafka, "big", "read_uncommitted", 1)).singleElement()
           .satisfies(r -> assertThat(r).hasSize(2 + value.length()));
+    }
+  }
+
+  @Test
+  void shouldRefuseASecondBrokerOnADirectoryInUseAndSaySo() {
+    try (EmbeddedKafka first = EmbeddedKafka.start(dataDir, 0)) {
+      assertThatThrownBy(() -> EmbeddedKafka.start(dataDir, 0))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(dataDir.toString())
+          .hasMessageContaining("in use by another broker");
+      // and the first one still serves
+      assertThat(first.bootstrapServers()).isNotBlank();
+    }
+  }
+
+  @Test
+  void shouldNameTheFixWhenThePortIsTaken() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      assertThatThrownBy(() -> EmbeddedKafka.start(dataDir, taken.getLocalPort()))
+          .hasMessageContaining("port in use")
+          .hasMessageContaining(Integer.toString(taken.getLocalPort()));
     }
   }
 
