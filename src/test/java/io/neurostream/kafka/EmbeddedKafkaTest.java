@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -18,7 +19,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +78,37 @@ class EmbeddedKafkaTest {
 
       // then a read_committed consumer sees exactly the committed records
       assertThat(readAll(kafka, "tx", "read_committed", 2)).containsExactly("a=committed", "c=last");
+    }
+  }
+
+  @Test
+  void shouldRunAnExactlyOnceV2StreamsApplication() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, 0)) {
+      // given an input record and an exactly_once_v2 topology that upper-cases values
+      createTopic(kafka, "words");
+      createTopic(kafka, "shouts");
+      try (KafkaProducer<String, String> producer = producer(kafka, Map.of())) {
+        producer.send(new ProducerRecord<>("words", "k", "hello")).get();
+      }
+      StreamsBuilder builder = new StreamsBuilder();
+      builder.stream("words", Consumed.with(Serdes.String(), Serdes.String()))
+          .mapValues(v -> v.toUpperCase(java.util.Locale.ROOT))
+          .to("shouts", Produced.with(Serdes.String(), Serdes.String()));
+      Properties props = new Properties();
+      props.put(StreamsConfig.APPLICATION_ID_CONFIG, "eos-" + UUID.randomUUID());
+      props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+      props.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("streams").toString());
+      props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+      props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+
+      // when it runs
+      try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+        streams.start();
+
+        // then its committed output is visible to a read_committed consumer
+        assertThat(readAll(kafka, "shouts", "read_committed", 1)).containsExactly("k=HELLO");
+      }
     }
   }
 
