@@ -33,8 +33,8 @@ final class BrainPhantom {
   private static final double SIN_LENS = Math.sin(0.25);
   private static final double COS_CAUDATE = Math.cos(-0.3);
   private static final double SIN_CAUDATE = Math.sin(-0.3);
-  private static final double COS_HIPPOCAMPUS = Math.cos(0.35);
-  private static final double SIN_HIPPOCAMPUS = Math.sin(0.35);
+  private static final double COS_HIPPOCAMPUS = Math.cos(-0.3);
+  private static final double SIN_HIPPOCAMPUS = Math.sin(-0.3);
 
   private final long seed;
   // placement and shape
@@ -130,7 +130,7 @@ final class BrainPhantom {
     double cortexTrait = Math.exp(r.nextGaussian() * 0.08);
     double hippocampusTrait = Math.exp(r.nextGaussian() * 0.07);
     brainShrink = 0.012 + 0.055 * s + Math.abs(r.nextGaussian()) * 0.006;
-    ventricleSize = ventricleTrait * (0.85 + 1.25 * s);
+    ventricleSize = ventricleTrait * (1.1 + 1.4 * s);
     sulcusWidth = 0.002 + 0.028 * s * uniform(r, 0.8, 1.2);
     gmThickness = cortexTrait * 0.062 * (1 - 0.3 * s);
     hippocampusScale = hippocampusTrait * (1.0 - 0.42 * s);
@@ -550,23 +550,24 @@ final class BrainPhantom {
         v = mix(v, csf, (1 - step(dist, edge)) * third);
       }
       if (low > 0) {
-        // midbrain in its cistern
-        v = mix(v, csf, low * ellipse(x, y - 0.12 * size, 0.11 + cisternWidth,
-            0.10 + cisternWidth, edge));
+        // midbrain in its cistern, the suprasellar cistern in front of it
         double my = y - 0.12 * size;
-        v = mix(v, deepGm * 1.05, low * ellipse(x, my, 0.11, 0.10, edge));
+        v = mix(v, csf, low * ellipse(x, y + 0.07 * size, 0.06 + cisternWidth, 0.035 + cisternWidth * 0.5,
+            edge));
+        v = mix(v, csf, low * ellipse(x, my, 0.095 + cisternWidth, 0.085 + cisternWidth, edge));
+        v = mix(v, deepGm * 1.05, low * ellipse(x, my, 0.095, 0.085, edge));
         // interpeduncular cistern (the notch between the peduncles) and the aqueduct
-        v = mix(v, csf, low * ellipse(x, my + 0.09, 0.025 + cisternWidth * 0.5, 0.04, edge));
-        v = mix(v, csf, low * ellipse(x, my - 0.035, 0.01, 0.01, edge));
+        v = mix(v, csf, low * ellipse(x, my + 0.075, 0.02 + cisternWidth * 0.5, 0.035, edge));
+        v = mix(v, csf, low * ellipse(x, my - 0.03, 0.009, 0.009, edge));
         // medial temporal lobe: the hippocampus shrinks inside its CSF space, the horn enlarges
-        double hx = ax - 0.23 * size;
-        double hy = y - 0.05 * size;
-        v = mix(v, csf, low * ellipse(hx, hy, 0.06, 0.14, COS_HIPPOCAMPUS, SIN_HIPPOCAMPUS, edge));
+        double hx = ax - 0.30 * size;
+        double hy = y - 0.06 * size;
+        v = mix(v, csf, low * ellipse(hx, hy, 0.055, 0.13, COS_HIPPOCAMPUS, SIN_HIPPOCAMPUS, edge));
         v = mix(v, gmHere * 1.04,
-            low * ellipse(hx, hy, 0.055 * hippocampusScale, 0.13 * hippocampusScale,
+            low * ellipse(hx, hy, 0.052 * hippocampusScale, 0.125 * hippocampusScale,
                 COS_HIPPOCAMPUS, SIN_HIPPOCAMPUS, edge));
-        v = mix(v, csf, low * ellipse(ax - 0.29 * size, y + 0.01 * size,
-            0.012 * temporalHornScale, 0.05 * (0.6 + 0.4 * temporalHornScale),
+        v = mix(v, csf, low * ellipse(ax - 0.355 * size, y + 0.0 * size,
+            0.011 * temporalHornScale, 0.045 * (0.6 + 0.4 * temporalHornScale),
             COS_HIPPOCAMPUS, SIN_HIPPOCAMPUS, edge));
       }
       return v;
