@@ -20,6 +20,9 @@ public final class NeuroStream implements Runnable {
 
   /** Subcommands, in the order {@code --help} lists them. One line each; keep it sorted by workflow. */
   static final Class<?>[] SUBCOMMANDS = {
+    TrainCommand.class,
+    EvaluateCommand.class,
+    BenchCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
