@@ -56,6 +56,22 @@ public final class ModelHolder implements AutoCloseable {
     return Optional.of(old.model.version());
   }
 
+  /**
+   * Serves {@code initial} only if nothing is served yet (a release may have won the race);
+   * otherwise closes it.
+   *
+   * @return whether it is now served
+   */
+  public boolean offerInitial(ScanModel initial) {
+    Counted c = new Counted(initial);
+    if (current.compareAndSet(null, c)) {
+      LOG.info("model {} now serving", initial.version());
+      return true;
+    }
+    initial.close();
+    return false;
+  }
+
   /** The version served now, if any. */
   public Optional<String> version() {
     Counted c = current.get();
