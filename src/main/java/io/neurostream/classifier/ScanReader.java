@@ -2,6 +2,7 @@ package io.neurostream.classifier;
 
 import io.neurostream.avro.ImageEncoding;
 import io.neurostream.avro.ScanEvent;
+import io.neurostream.serde.SchemaRegistryException;
 import java.util.Locale;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -51,6 +52,11 @@ final class ScanReader {
     try {
       scan = deserializer.deserialize(topic, value);
     } catch (SerializationException e) {
+      if (registryUnavailable(e)) {
+        // not the record's fault: fail the thread so the batch is retried, rather than
+        // dead-lettering every record while the registry is down
+        throw e;
+      }
       return reject(FailureStage.DESERIALIZE, classify(e), String.valueOf(e.getMessage()));
     }
     if (scan == null) {
@@ -84,19 +90,25 @@ final class ScanReader {
         + "; resample the slice or change those limits";
   }
 
-  /**
-   * Names the deserialization failure. The registry client reports an unknown id as a
-   * SerializationException that mentions the schema id; everything else is unreadable Avro.
-   */
+  /** The registry could not be asked (unreachable, 5xx): a transient failure, not bad data. */
+  static boolean registryUnavailable(SerializationException e) {
+    return e.getCause() instanceof SchemaRegistryException r && !r.isNotFound();
+  }
+
+  /** Names a deserialization failure for the dead letter's errorType. */
   static String classify(SerializationException e) {
+    if (e.getCause() instanceof SchemaRegistryException r && r.isNotFound()) {
+      return "UNKNOWN_SCHEMA_ID";
+    }
     String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-    if (m.contains("magic")) {
+    if (m.contains("magic byte")) {
       return "BAD_MAGIC_BYTE";
     }
-    if (m.contains("schema") && m.contains("id")
-        && (m.contains("unknown") || m.contains("not found") || m.contains("40403")
-            || m.contains("no schema"))) {
+    if (m.contains("unknown schema id") || m.contains("invalid schema id")) {
       return "UNKNOWN_SCHEMA_ID";
+    }
+    if (m.contains("cannot be read as")) {
+      return "SCHEMA_MISMATCH";
     }
     return "UNDECODABLE_AVRO";
   }
