@@ -20,7 +20,9 @@ public final class NeuroStream implements Runnable {
 
   /** Subcommands, in the order {@code --help} lists them. One line each; keep it sorted by workflow. */
   static final Class<?>[] SUBCOMMANDS = {
+    StackCommand.class,
     TopicsCommand.class,
+    ConfigCommand.class,
     ClassifierCommand.class,
   };
 
