@@ -24,7 +24,13 @@ public final class NeuroStream implements Runnable {
     TopicsCommand.class,
     ConfigCommand.class,
     GenerateCommand.class,
+    TrainCommand.class,
+    EvaluateCommand.class,
     ClassifierCommand.class,
+    IngestCommand.class,
+    LabelCommand.class,
+    TailCommand.class,
+    BenchCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
