@@ -5,6 +5,7 @@ import io.neurostream.avro.ScanEvent;
 import io.neurostream.avro.ScanIdentity;
 import io.neurostream.imaging.DicomReader;
 import io.neurostream.imaging.DicomSlice;
+import io.neurostream.imaging.DicomWriter;
 import io.neurostream.imaging.ImageDecodeException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -29,6 +30,12 @@ import javax.imageio.stream.ImageInputStream;
  * ever published as a keyed hash); PNG and JPEG get deterministic {@code 2.25.} UIDs from their
  * path relative to the folder given, and their subject from that folder's {@code manifest.csv}
  * or their directory name.
+ *
+ * <p>A DICOM file is never forwarded as it is: its header holds the patient's name, id and birth
+ * date. The event carries a de-identified re-encoding instead (DICOM Part 10 with the same UIDs,
+ * instance number and acquisition time, the decoded pixels, and no patient module), and the
+ * non-identifying attributes the reader extracts (modality, field strength) go to
+ * {@code attributes}.
  */
 public final class ScanFiles {
 
@@ -160,11 +167,12 @@ public final class ScanFiles {
     }
     String study = orElse(slice.studyInstanceUid(), Uids.of("study", patient));
     String series = orElse(slice.seriesInstanceUid(), Uids.of("series", study + "|" + rel));
+    String sop = orElse(slice.sopInstanceUid(), Uids.of("sop", rel));
     return ScanEvent.newBuilder()
         .setIdentity(ScanIdentity.newBuilder()
             .setStudyInstanceUid(study)
             .setSeriesInstanceUid(series)
-            .setSopInstanceUid(orElse(slice.sopInstanceUid(), Uids.of("sop", rel)))
+            .setSopInstanceUid(sop)
             .setPatientKey(patientKeys.of(patient))
             .build())
         .setAcquisitionTime(slice.acquisitionInstant().orElse(Instant.now()))
@@ -173,9 +181,24 @@ public final class ScanFiles {
         .setEncoding(ImageEncoding.DICOM)
         .setWidth(slice.pixelFormat().columns())
         .setHeight(slice.pixelFormat().rows())
-        .setImage(ByteBuffer.wrap(bytes))
+        .setImage(ByteBuffer.wrap(deidentified(slice, study, series, sop)))
         .setAttributes(slice.attributes())
         .build();
+  }
+
+  /** The slice as a new Part 10 file: UIDs, instance, time and pixels; no patient module. */
+  private static byte[] deidentified(DicomSlice slice, String study, String series, String sop) {
+    DicomWriter.Builder writer = DicomWriter.builder()
+        .optStudyInstanceUid(study)
+        .optSeriesInstanceUid(series)
+        .optSopInstanceUid(sop);
+    if (slice.instanceNumber() != null) {
+      writer.optInstanceNumber(slice.instanceNumber());
+    }
+    if (slice.acquisitionDateTime() != null) {
+      writer.optAcquisitionDateTime(slice.acquisitionDateTime());
+    }
+    return writer.build().write(slice.image());
   }
 
   private Optional<Manifest> manifest(Path root) {

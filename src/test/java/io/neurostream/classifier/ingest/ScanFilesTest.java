@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.neurostream.avro.ImageEncoding;
 import io.neurostream.avro.ScanEvent;
+import io.neurostream.imaging.DicomReader;
 import io.neurostream.imaging.DicomWriter;
 import io.neurostream.imaging.GrayImage;
 import java.nio.charset.StandardCharsets;
@@ -71,9 +72,15 @@ class ScanFilesTest {
     assertThat(scan.getIdentity().getPatientKey()).isEqualTo(keys.of("MRN-0042"));
     assertThat(scan.getEncoding()).isEqualTo(ImageEncoding.DICOM);
     assertThat(scan.getSliceIndex()).isEqualTo(2);
-    assertThat(scan.toString()).doesNotContain("MRN-0042");
-    assertThat(new String(scan.getAttributes().toString().getBytes(), StandardCharsets.UTF_8))
+    // the event, image bytes included, does not carry the patient id in any form
+    assertThat(new String(scan.getImage().array(), StandardCharsets.ISO_8859_1))
         .doesNotContain("MRN-0042");
+    assertThat(scan.toString()).doesNotContain("MRN-0042");
+    // and the image is still a DICOM slice of the same scan
+    var forwarded = DicomReader.read(scan.getImage().array());
+    assertThat(forwarded.sopInstanceUid()).isEqualTo("1.2.3.4.5.6");
+    assertThat(forwarded.patientId()).isEmpty();
+    assertThat(forwarded.image().width()).isEqualTo(32);
   }
 
   @Test
