@@ -78,4 +78,72 @@ class BatchingProcessorTest {
     assertThat(model.batchSizes).containsExactly(3);
     assertThat(store.approximateNumEntries()).isZero();
   }
+
+  @Test
+  void shouldNotCountTimeTheThreadSpendsOnAnotherPartitionsBatchAgainstTheDelay() throws Exception {
+    // given two partitions' batchers on one thread, and a model that takes 200 ms per batch
+    TopologySettings settings = TopologySettings.defaults().withBatch(2, 50);
+    FakeScanModel slow = new FakeScanModel("v1", img -> {
+      sleep(200);
+      return false;
+    });
+    Serializer<ScanEvent> serializer =
+        AvroSerdes.specific(ScanEvent.class, serdeConfig, false).serializer();
+    MockProcessorContext<Object, Object> contextA = new MockProcessorContext<>();
+    MockProcessorContext<Object, Object> contextB = new MockProcessorContext<>();
+    BatchingProcessor a = processor(contextA, settings, slow);
+    BatchingProcessor b = processor(contextB, settings, slow);
+
+    // when partition A buffers one scan at t=0, then partition B runs a full batch
+    contextA.setCurrentSystemTimeMs(0);
+    a.process(record(serializer, 0, 1));
+    contextB.setCurrentSystemTimeMs(0);
+    b.process(record(serializer, 0, 2));
+    b.process(record(serializer, 1, 3));
+    assertThat(contextB.forwarded()).hasSize(2);
+
+    // then at t=60 A's scan has waited less than the delay in idle time: no flush yet
+    contextA.scheduledPunctuators().get(0).getPunctuator().punctuate(60);
+    assertThat(contextA.forwarded()).isEmpty();
+    // and once the thread has been idle long enough, A's partial batch goes
+    contextA.scheduledPunctuators().get(0).getPunctuator().punctuate(10_000);
+    assertThat(contextA.forwarded()).hasSize(1);
+  }
+
+  private static BatchingProcessor processor(MockProcessorContext<Object, Object> context,
+      TopologySettings settings, FakeScanModel model) {
+    KeyValueStore<Long, BufferedScan> store = Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(ClassifierTopology.BUFFER_STORE), Serdes.Long(),
+            BufferedScan.serde())
+        .withLoggingDisabled()
+        .build();
+    store.init(context.getStateStoreContext(), store);
+    context.addStateStore(store);
+    ClassifierMetrics metrics = ClassifierMetrics.discarding();
+    ScanReader reader = new ScanReader(
+        Topics.SCANS.valueSerde(serdeConfig).deserializer(), settings);
+    BatchingProcessor p = new BatchingProcessor(ClassifierTopology.BUFFER_STORE, settings,
+        new BatchInference(reader, settings, new ModelHolder(model), metrics), metrics,
+        "predictions", "dead-letters");
+    context.setCurrentSystemTimeMs(0);
+    p.init(context);
+    return p;
+  }
+
+  private static org.apache.kafka.streams.processor.api.Record<Long, BufferedScan> record(
+      Serializer<ScanEvent> serializer, long offset, int id) {
+    ScanEvent scan = ClassifierScans.png(ClassifierScans.uid(id), 32, 0.1f);
+    BufferedScan buffered = new BufferedScan(Topics.SCANS.name(), 0, offset, 1000L,
+        scan.getIdentity().getSopInstanceUid().getBytes(),
+        serializer.serialize(Topics.SCANS.name(), scan));
+    return new org.apache.kafka.streams.processor.api.Record<>(offset, buffered, 1000L);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }
