@@ -77,37 +77,44 @@ class BatchingProcessorTest {
         .containsExactly(1005L, 1006L, 1007L);
     assertThat(model.batchSizes).containsExactly(3);
     assertThat(store.approximateNumEntries()).isZero();
+    processor.close();
   }
 
   @Test
-  void shouldNotCountTimeTheThreadSpendsOnAnotherPartitionsBatchAgainstTheDelay() throws Exception {
-    // given two partitions' batchers on one thread, and a model that takes 200 ms per batch
-    TopologySettings settings = TopologySettings.defaults().withBatch(2, 50);
-    FakeScanModel slow = new FakeScanModel("v1", img -> {
-      sleep(200);
-      return false;
-    });
+  void shouldFillOneBatchFromAllPartitionsOfTheThreadAndForwardEachInItsOwnTask() {
+    // given two partitions' batchers on one stream thread, batches of 4
+    TopologySettings settings = TopologySettings.defaults().withBatch(4, 10_000);
+    FakeScanModel model = new FakeScanModel("v1");
     Serializer<ScanEvent> serializer =
         AvroSerdes.specific(ScanEvent.class, serdeConfig, false).serializer();
     MockProcessorContext<Object, Object> contextA = new MockProcessorContext<>();
     MockProcessorContext<Object, Object> contextB = new MockProcessorContext<>();
-    BatchingProcessor a = processor(contextA, settings, slow);
-    BatchingProcessor b = processor(contextB, settings, slow);
+    BatchingProcessor a = processor(contextA, settings, model);
+    BatchingProcessor b = processor(contextB, settings, model);
+    try {
+      // when A receives two scans and B two
+      a.process(record(serializer, 0, 1));
+      a.process(record(serializer, 1, 2));
+      b.process(record(serializer, 0, 3));
+      assertThat(model.batchSizes).isEmpty();
+      b.process(record(serializer, 1, 4));
 
-    // when partition A buffers one scan at t=0, then partition B runs a full batch
-    contextA.setCurrentSystemTimeMs(0);
-    a.process(record(serializer, 0, 1));
-    contextB.setCurrentSystemTimeMs(0);
-    b.process(record(serializer, 0, 2));
-    b.process(record(serializer, 1, 3));
-    assertThat(contextB.forwarded()).hasSize(2);
-
-    // then at t=60 A's scan has waited less than the delay in idle time: no flush yet
-    contextA.scheduledPunctuators().get(0).getPunctuator().punctuate(60);
-    assertThat(contextA.forwarded()).isEmpty();
-    // and once the thread has been idle long enough, A's partial batch goes
-    contextA.scheduledPunctuators().get(0).getPunctuator().punctuate(10_000);
-    assertThat(contextA.forwarded()).hasSize(1);
+      // then one inference of four runs; B forwards its two at once, A its two at its next turn
+      assertThat(model.batchSizes).containsExactly(4);
+      assertThat(contextB.forwarded()).hasSize(2);
+      assertThat(contextA.forwarded()).isEmpty();
+      contextA.scheduledPunctuators().get(0).getPunctuator().punctuate(1);
+      assertThat(contextA.forwarded()).extracting(f -> ((Prediction) f.record().value())
+              .getIdentity().getSopInstanceUid())
+          .containsExactly(ClassifierScans.uid(1), ClassifierScans.uid(2));
+      assertThat(contextA.forwarded()).allSatisfy(
+          f -> assertThat(((Prediction) f.record().value()).getBatchSize()).isEqualTo(4));
+      assertThat(contextA.<KeyValueStore<Long, BufferedScan>>getStateStore(
+          ClassifierTopology.BUFFER_STORE).approximateNumEntries()).isZero();
+    } finally {
+      a.close();
+      b.close();
+    }
   }
 
   private static BatchingProcessor processor(MockProcessorContext<Object, Object> context,
@@ -139,11 +146,4 @@ class BatchingProcessorTest {
     return new org.apache.kafka.streams.processor.api.Record<>(offset, buffered, 1000L);
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }
