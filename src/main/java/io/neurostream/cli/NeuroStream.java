@@ -26,6 +26,10 @@ public final class NeuroStream implements Runnable {
     GenerateCommand.class,
     TrainCommand.class,
     EvaluateCommand.class,
+    ClassifierCommand.class,
+    IngestCommand.class,
+    LabelCommand.class,
+    TailCommand.class,
     BenchCommand.class,
   };
 
