@@ -144,7 +144,8 @@ class DeploymentManifestsTest {
       assertThat(container.getVolumeMounts())
           .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/neurostream/kafka-ca"));
     }
-    assertThat(production.get(Deployment.class, "classifier").getSpec().getReplicas())
+    assertThat(production.get(Keda.ScaledObject.class, "classifier").spec().minReplicaCount())
+        .as("production runs at least three classifiers")
         .isGreaterThanOrEqualTo(3);
   }
 
@@ -313,6 +314,26 @@ class DeploymentManifestsTest {
 
     assertThat(ManifestPolicy.violations(Manifests.of("production", docs)))
         .anySatisfy(v -> assertThat(v).contains("both scale classifier"));
+  }
+
+  @Test
+  void shouldFlagFixedReplicasOnAnAutoscaledDeployment() {
+    List<JsonNode> docs = documents("dev");
+    ((ObjectNode) object(docs, "Deployment", "classifier").get("spec")).put("replicas", 2);
+
+    assertThat(ManifestPolicy.violations(Manifests.of("dev", docs)))
+        .containsExactly("Deployment classifier: remove spec.replicas, HorizontalPodAutoscaler"
+            + " classifier owns the count (kubectl apply would reset it)");
+  }
+
+  @Test
+  void shouldFlagAClassifierWithoutAutoscaler() {
+    List<JsonNode> docs = documents("dev");
+    docs.remove(object(docs, "HorizontalPodAutoscaler", "classifier"));
+
+    assertThat(ManifestPolicy.violations(Manifests.of("dev", docs)))
+        .containsExactly("Deployment classifier: the classifier needs an autoscaler"
+            + " (components/keda or components/hpa)");
   }
 
   @Test

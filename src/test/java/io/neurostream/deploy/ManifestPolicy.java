@@ -63,7 +63,7 @@ final class ManifestPolicy {
       checkPod(manifests, where, template, out);
       checkNetworkPolicy(manifests, where, template, out);
     }
-    checkDisruptionBudgets(manifests, out);
+    checkClassifierScalingAndBudget(manifests, out);
     checkAutoscalers(manifests, out);
     return out;
   }
@@ -391,10 +391,21 @@ final class ManifestPolicy {
 
   // --- availability and scaling ---------------------------------------------------------------
 
-  private static void checkDisruptionBudgets(Manifests manifests, List<String> out) {
+  private static void checkClassifierScalingAndBudget(Manifests manifests, List<String> out) {
     for (Deployment deployment : manifests.all(Deployment.class)) {
       if (!isClassifier(deployment)) {
         continue;
+      }
+      boolean scaled =
+          manifests.all(HorizontalPodAutoscaler.class).stream()
+                  .anyMatch(h -> h.getSpec().getScaleTargetRef().getName()
+                      .equals(deployment.getMetadata().getName()))
+              || manifests.all(Keda.ScaledObject.class).stream()
+                  .anyMatch(s -> s.spec().scaleTargetRef().name()
+                      .equals(deployment.getMetadata().getName()));
+      if (!scaled) {
+        out.add("Deployment " + deployment.getMetadata().getName()
+            + ": the classifier needs an autoscaler (components/keda or components/hpa)");
       }
       Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
       boolean covered =
@@ -420,6 +431,7 @@ final class ManifestPolicy {
         continue;
       }
       claim(scaledBy, ref.getName(), at, out);
+      checkNoFixedReplicas(target.get(), at, out);
       if (isClassifier(target.get()) && hpa.getSpec().getMaxReplicas() > partitions) {
         out.add(at + ": maxReplicas " + hpa.getSpec().getMaxReplicas() + " exceeds the "
             + partitions + " partitions of " + ScansTopic.name() + " (extra classifiers idle)");
@@ -448,6 +460,7 @@ final class ManifestPolicy {
       return;
     }
     claim(scaledBy, ref.name(), at, out);
+    checkNoFixedReplicas(target.get(), at, out);
     if (spec.maxReplicaCount() == null || spec.maxReplicaCount() > partitions) {
       out.add(at + ": maxReplicaCount " + spec.maxReplicaCount() + " must be set and at most the "
           + partitions + " partitions of " + ScansTopic.name());
@@ -499,6 +512,13 @@ final class ManifestPolicy {
         out.add(at + ": TriggerAuthentication " + trigger.authenticationRef().name()
             + " does not exist");
       }
+    }
+  }
+
+  private static void checkNoFixedReplicas(Deployment target, String by, List<String> out) {
+    if (target.getSpec().getReplicas() != null) {
+      out.add("Deployment " + target.getMetadata().getName() + ": remove spec.replicas, " + by
+          + " owns the count (kubectl apply would reset it)");
     }
   }
 
