@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code docker/compose.yaml} parses and follows {@link ComposePolicy}; each rule is shown to fail
@@ -42,6 +49,43 @@ class ComposeFileTest {
           .as(service)
           .isEqualTo("service_completed_successfully");
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"classifier", "trainer"})
+  void healthcheckShouldPassOnlyWhileReadyAnswers200(String name) throws Exception {
+    // given: the service's healthcheck, aimed at a local stand-in for its ops endpoint
+    List<String> test = ComposePolicy.texts(COMPOSE.at("/services/" + name + "/healthcheck/test"));
+    assertThat(test.subList(0, 3)).containsExactly("CMD", "bash", "-c");
+    String port = name.equals("classifier") ? "9404" : "9405";
+    assertThat(test.get(3)).contains("/dev/tcp/127.0.0.1/" + port);
+    AtomicInteger status = new AtomicInteger(503);
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+    server.createContext("/ready", ex -> {
+      ex.sendResponseHeaders(status.get(), -1);
+      ex.close();
+    });
+    server.start();
+    try {
+      String script = test.get(3).replace("/" + port, "/" + server.getAddress().getPort());
+
+      // when/then: not ready, then ready
+      assertThat(bash(script)).as("503 is unhealthy").isNotZero();
+      status.set(200);
+      assertThat(bash(script)).as("200 is healthy").isZero();
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  private static int bash(String script) throws Exception {
+    Process process = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+    process.getInputStream().readAllBytes();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("healthcheck hung: " + script);
+    }
+    return process.exitValue();
   }
 
   @Test
