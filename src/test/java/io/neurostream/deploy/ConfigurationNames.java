@@ -2,27 +2,15 @@ package io.neurostream.deploy;
 
 import io.neurostream.config.ConfigCatalog;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The one place deployment checks learn which {@code NEUROSTREAM_*} and {@code KAFKA_*}
  * environment variables the application really reads: the platform's {@link ConfigCatalog}
  * (every registered key's variable, the reserved ones, and {@code KAFKA_*} naming a real Kafka
- * client property), plus {@link #AWAITING_REGISTRATION}.
+ * client property). A service's keys count once its {@code ConfigKeySet} is registered for the
+ * {@code ServiceLoader}; until then the deploy files cannot use them.
  */
 final class ConfigurationNames {
-
-  /**
-   * Variables the deploy files set whose keys are promised (TEAM.md "Interfaces", issue 4) but whose
-   * {@code ConfigKeySet} has not landed in the catalog yet. Delete a line as soon as its service
-   * registers the key; an empty set means the catalog is the whole truth.
-   */
-  static final Set<String> AWAITING_REGISTRATION =
-      Set.of(
-          "NEUROSTREAM_APPLICATION_ID",
-          "NEUROSTREAM_BATCH_MAX_SIZE",
-          "NEUROSTREAM_BATCH_MAX_DELAY_MS",
-          "NEUROSTREAM_NUM_STREAM_THREADS");
 
   private ConfigurationNames() {}
 
@@ -33,9 +21,7 @@ final class ConfigurationNames {
 
   /** Empty if {@code name} is a real configuration variable, else why not, with the fix. */
   static Optional<String> problem(String name) {
-    if (!isApplicationVariable(name)
-        || ConfigCatalog.isKnownEnvName(name)
-        || AWAITING_REGISTRATION.contains(name)) {
+    if (!isApplicationVariable(name) || ConfigCatalog.isKnownEnvName(name)) {
       return Optional.empty();
     }
     String hint =
