@@ -20,6 +20,8 @@ public final class NeuroStream implements Runnable {
 
   /** Subcommands, in the order {@code --help} lists them. One line each; keep it sorted by workflow. */
   static final Class<?>[] SUBCOMMANDS = {
+    TopicsCommand.class,
+    ClassifierCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
