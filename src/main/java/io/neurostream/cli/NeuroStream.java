@@ -21,6 +21,9 @@ public final class NeuroStream implements Runnable {
   /** Subcommands, in the order {@code --help} lists them. One line each; keep it sorted by workflow. */
   static final Class<?>[] SUBCOMMANDS = {
     TopicsCommand.class,
+    TrainCommand.class,
+    EvaluateCommand.class,
+    BenchCommand.class,
     ClassifierCommand.class,
   };
 
