@@ -21,6 +21,7 @@ public final class NeuroStream implements Runnable {
   /** Subcommands, in the order {@code --help} lists them. One line each; keep it sorted by workflow. */
   static final Class<?>[] SUBCOMMANDS = {
     TopicsCommand.class,
+    GenerateCommand.class,
     TrainCommand.class,
     EvaluateCommand.class,
     BenchCommand.class,
