@@ -20,6 +20,7 @@ public final class NeuroStream implements Runnable {
 
   /** Subcommands, in the order {@code --help} lists them. One line each; keep it sorted by workflow. */
   static final Class<?>[] SUBCOMMANDS = {
+    StackCommand.class,
     TopicsCommand.class,
     GenerateCommand.class,
     TrainCommand.class,

@@ -78,10 +78,35 @@ public final class TopicProvisioner {
         toCheck.add(t); // created concurrently by someone else: verify it like any existing topic
       }
     }
+    awaitVisible(results.values().stream().filter(r -> r.state() == State.CREATED).map(TopicCheck::topic).toList());
     for (Topic<?, ?> t : toCheck) {
       results.put(t.name(), check(t, mode));
     }
     return topics.stream().map(t -> results.get(t.name())).toList();
+  }
+
+  /**
+   * The controller confirms a creation before every broker's metadata shows the topic; wait until
+   * it does, so that "created" means the next client finds it.
+   */
+  private void awaitVisible(List<String> created) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!created.isEmpty()) {
+      Set<String> names = await(admin.listTopics(new ListTopicsOptions().listInternal(true)).names(), "list topics");
+      if (names.containsAll(created)) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Created topics " + created + " did not show up within "
+            + timeout.toSeconds() + " s; check the brokers' health");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for created topics", e);
+      }
+    }
   }
 
   /** Creates {@code t}; false if it appeared in the meantime. */

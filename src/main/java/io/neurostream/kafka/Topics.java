@@ -5,6 +5,7 @@ import io.neurostream.avro.LabeledScan;
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ScanEvent;
+import io.neurostream.serde.AvroSerdes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -137,10 +138,7 @@ public final class Topics {
   }
 
   private static <T extends SpecificRecord> Function<Map<String, ?>, Serde<T>> avro(Class<T> type) {
-    return config -> {
-      throw new UnsupportedOperationException("Avro serde for " + type.getSimpleName()
-          + " arrives with io.neurostream.serde.AvroSerdes (foundation branch); merge it");
-    };
+    return config -> AvroSerdes.specific(type, config, false);
   }
 
   private static String millis(Duration d) {
