@@ -4,13 +4,16 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * A one-line progress bar with rate and ETA, redrawn in place on a terminal (stderr). Redraws at
- * most every 250 ms; a null stream makes it silent.
+ * A one-line progress bar with rate and ETA, redrawn in place on a terminal (stderr) at most every
+ * 250 ms. Without a terminal (a log file under nohup) it prints a plain line every 30 s instead, so
+ * logs stay readable. A null stream makes it silent.
  */
 public final class ProgressBar {
 
   private static final int WIDTH = 24;
   private static final long REDRAW_NANOS = 250_000_000L;
+  private static final long LOG_LINE_NANOS = 30_000_000_000L;
+  private static final boolean TERMINAL = System.console() != null;
 
   private final PrintStream out;
   private final String label;
@@ -39,7 +42,13 @@ public final class ProgressBar {
       return;
     }
     long now = System.nanoTime();
-    if (done < total && now - lastDraw < REDRAW_NANOS) {
+    if (lastDraw == 0) {
+      lastDraw = start;
+    }
+    if (done < total && now - lastDraw < (TERMINAL ? REDRAW_NANOS : LOG_LINE_NANOS)) {
+      return;
+    }
+    if (!TERMINAL && done >= total) {
       return;
     }
     lastDraw = now;
@@ -60,11 +69,17 @@ public final class ProgressBar {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     draw(String.format(Locale.ROOT, "%s %s (%s)", label, summary, duration(seconds)));
-    out.println();
+    if (TERMINAL) {
+      out.println();
+    }
     out.flush();
   }
 
   private void draw(String line) {
+    if (!TERMINAL) {
+      out.println(line);
+      return;
+    }
     int pad = Math.max(0, lastLength - line.length());
     out.print("\r" + line + " ".repeat(pad));
     out.flush();
