@@ -132,6 +132,9 @@ public final class Training {
       provenance.put("class_counts.test", Arrays.toString(TrainingData.classCounts(data.test())));
       provenance.put("epochs_run", Integer.toString(history.size()));
       provenance.put("best_epoch", Integer.toString(loop.bestEpoch));
+      if (loop.stoppedByTime) {
+        provenance.put("stopped_by_time", o.maxDuration().toString());
+      }
       provenance.put("batch_size", Integer.toString(o.batchSize()));
       provenance.put("learning_rate", Float.toString(o.learningRate()));
       provenance.put("augmentation", o.augmentation().toString());
@@ -208,6 +211,9 @@ public final class Training {
     private final Random random;
     private int bestEpoch;
     private boolean stoppedEarly;
+    private boolean stoppedByTime;
+    /** System.nanoTime() after which no new batch starts; Long.MAX_VALUE without a budget. */
+    private long deadline = Long.MAX_VALUE;
 
     Loop(TrainingOptions o, ScanClassifierModel model, float[] weights) {
       this.o = o;
@@ -218,6 +224,9 @@ public final class Training {
     }
 
     List<EpochStats> fit(TrainingData data) {
+      if (o.maxDuration() != null) {
+        deadline = System.nanoTime() + o.maxDuration().toNanos();
+      }
       Path checkpoints = o.reportDir().resolve("checkpoints");
       List<EpochStats> history = new ArrayList<>();
       double best = -1;
@@ -260,6 +269,13 @@ public final class Training {
               "epoch %d/%d: train loss %.4f acc %.4f | val loss %.4f acc %.4f balanced %.4f%s (%s)",
               epoch, o.epochs(), train[0], train[1], valLoss, val.accuracy(), val.balancedAccuracy(),
               improved ? " *best*" : "", ProgressBar.duration(stats.seconds())));
+          if (System.nanoTime() >= deadline) {
+            stoppedByTime = true;
+            stoppedEarly = epoch < o.epochs();
+            say(o.progress(), "time budget of " + o.maxDuration() + " used up in epoch " + epoch
+                + "; keeping epoch " + bestEpoch);
+            break;
+          }
           if (sinceBest >= o.patience()) {
             stoppedEarly = epoch < o.epochs();
             say(o.progress(), "early stop: no better validation balanced accuracy for " + o.patience()
@@ -287,6 +303,9 @@ public final class Training {
       int seen = 0;
       int per = preprocessor.valuesPerImage();
       for (int from = 0; from < usable; from += o.batchSize()) {
+        if (seen > 0 && System.nanoTime() >= deadline) {
+          break; // out of time: validate what this epoch has done so far
+        }
         int n = Math.min(o.batchSize(), usable - from);
         float[] x = new float[n * per];
         int[] y = new int[n];
