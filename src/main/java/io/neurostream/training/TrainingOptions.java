@@ -36,6 +36,8 @@ import java.util.Objects;
  * @param progress where the progress bar goes (stderr), or null for none
  * @param maxDuration wall-time budget of the epochs; when it runs out the epoch in hand ends early,
  *     is validated, and the best parameters so far are kept; null for no limit
+ * @param featureCache when set, only the head is trained, on backbone features from this cache
+ *     (no augmentation; the backbone is left as it is); null to train the whole network
  */
 public record TrainingOptions(
     Path dataDir,
@@ -58,7 +60,8 @@ public record TrainingOptions(
     boolean classWeighting,
     String version,
     PrintStream progress,
-    Duration maxDuration) {
+    Duration maxDuration,
+    FeatureCache featureCache) {
 
   public TrainingOptions {
     Objects.requireNonNull(output, "output (the bundle path) is required");
@@ -117,6 +120,7 @@ public record TrainingOptions(
     private String version;
     private PrintStream progress = System.err;
     private Duration maxDuration;
+    private FeatureCache featureCache;
 
     private Builder() {}
 
@@ -226,12 +230,21 @@ public record TrainingOptions(
       return this;
     }
 
+    /**
+     * Trains the head only, on backbone features from {@code cache}: one backbone pass per example
+     * the cache has not seen, instead of one per example per epoch.
+     */
+    public Builder optFeatureCache(FeatureCache cache) {
+      this.featureCache = cache;
+      return this;
+    }
+
     public TrainingOptions build() {
       return new TrainingOptions(
           dataDir, output, reportDir, spec, epochs, batchSize, learningRate,
           backboneLearningRateFactor, patience, seed, backbone, initialBundle, device,
           validationFraction, testFraction, augmentation, normalization, classWeighting, version,
-          progress, maxDuration);
+          progress, maxDuration, featureCache);
     }
   }
 }
