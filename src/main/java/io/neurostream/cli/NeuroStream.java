@@ -22,6 +22,7 @@ public final class NeuroStream implements Runnable {
   static final Class<?>[] SUBCOMMANDS = {
     StackCommand.class,
     TopicsCommand.class,
+    ConfigCommand.class,
     GenerateCommand.class,
     TrainCommand.class,
     EvaluateCommand.class,

@@ -2,6 +2,7 @@ package io.neurostream.registry;
 
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,6 +103,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private Duration kafkaTimeout = Duration.ofSeconds(30);
     private Optional<String> userInfo = Optional.empty();
     private SSLContext sslContext;
+    private boolean requireClientCertificate;
 
     private Builder() {}
 
@@ -148,7 +151,16 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     /** Serve HTTPS with this context instead of HTTP. */
     public Builder optTls(SSLContext context) {
+      return optTls(context, false);
+    }
+
+    /**
+     * Serve HTTPS with this context; with {@code requireClientCertificate}, only clients presenting
+     * a certificate the context trusts get through (mutual TLS).
+     */
+    public Builder optTls(SSLContext context, boolean requireClientCertificate) {
       this.sslContext = context;
+      this.requireClientCertificate = requireClientCertificate;
       return this;
     }
 
@@ -166,7 +178,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         HttpServer server;
         if (sslContext != null) {
           HttpsServer https = HttpsServer.create(address(), 64);
-          https.setHttpsConfigurator(new HttpsConfigurator(sslContext));
+          boolean needClientAuth = requireClientCertificate;
+          https.setHttpsConfigurator(new HttpsConfigurator(sslContext) {
+            @Override
+            public void configure(HttpsParameters params) {
+              SSLParameters parameters = sslContext.getDefaultSSLParameters();
+              parameters.setNeedClientAuth(needClientAuth);
+              params.setSSLParameters(parameters);
+            }
+          });
           server = https;
         } else {
           server = HttpServer.create(address(), 64);

@@ -157,7 +157,9 @@ final class BoundedBinaryDecoder extends Decoder {
 
   @Override
   public void skipString() throws IOException {
-    pos += readLength("string");
+    // not "pos += readLength(..)": Java reads pos before the call has moved it past the length
+    int length = readLength("string");
+    pos += length;
   }
 
   @Override
@@ -178,7 +180,8 @@ final class BoundedBinaryDecoder extends Decoder {
 
   @Override
   public void skipBytes() throws IOException {
-    pos += readLength("bytes");
+    int length = readLength("bytes");
+    pos += length;
   }
 
   @Override
@@ -274,7 +277,8 @@ final class BoundedBinaryDecoder extends Decoder {
       if (count == Long.MIN_VALUE) {
         throw new MalformedPayloadException(what + " block count overflows", at);
       }
-      pos += readLength(what + " block");
+      int size = readLength(what + " block");
+      pos += size;
     }
   }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.AfterEach;
@@ -167,46 +168,72 @@ class RestSchemaRegistryClientTest {
         .hasMessageContaining("basic.auth.user.info");
   }
 
-  @Test
-  void shouldTalkTlsWithTheConfiguredTruststore(@TempDir Path dir) throws Exception {
-    // given: a self-signed server certificate for localhost, and a truststore holding it
-    Path serverStore = dir.resolve("server.p12");
+  /** A self-signed certificate for localhost in a PKCS12 key store, and a trust store holding it. */
+  private record Pki(Path keyStore, Path trustStore, SSLContext serverContext) {}
+
+  private static Pki pki(Path dir) throws Exception {
+    Path keyStore = dir.resolve("registry.p12");
     Path trustStore = dir.resolve("trust.p12");
     keytool("-genkeypair", "-alias", "registry", "-keyalg", "EC", "-groupname", "secp256r1",
         "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
-        "-keystore", serverStore.toString(), "-storetype", "PKCS12", "-storepass", "changeit");
+        "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", "changeit");
     KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(serverStore)) {
+    try (InputStream in = Files.newInputStream(keyStore)) {
       keys.load(in, "changeit".toCharArray());
     }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, "changeit".toCharArray());
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("registry", keys.getCertificate("registry"));
     try (var out = Files.newOutputStream(trustStore)) {
       trust.store(out, "trustpass".toCharArray());
     }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, "changeit".toCharArray());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), null, null);
-    EmbeddedSchemaRegistry registry = registry(EmbeddedSchemaRegistry.builder().optTls(context)
-        .start());
-    assertThat(registry.url()).startsWith("https://localhost:");
+    context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return new Pki(keyStore, trustStore, context);
+  }
 
-    // when
-    var client = RestSchemaRegistryClient.fromConfig(config(registry.url(),
-        SchemaRegistryConfig.TRUSTSTORE_LOCATION, trustStore.toString(),
+  @Test
+  void shouldTalkTlsWithTheConfiguredTrustAndKeyStores(@TempDir Path dir) throws Exception {
+    // given: an HTTPS registry, and one that also demands a client certificate (the same
+    // self-signed one, to keep the test to a single keytool run)
+    Pki pki = pki(dir);
+    EmbeddedSchemaRegistry https = registry(EmbeddedSchemaRegistry.builder()
+        .optTls(pki.serverContext()).start());
+    EmbeddedSchemaRegistry mutual = registry(EmbeddedSchemaRegistry.builder()
+        .optTls(pki.serverContext(), true).start());
+    assertThat(https.url()).startsWith("https://localhost:");
+    Object[] trust = {SchemaRegistryConfig.TRUSTSTORE_LOCATION, pki.trustStore().toString(),
         SchemaRegistryConfig.TRUSTSTORE_PASSWORD, "trustpass",
-        SchemaRegistryConfig.TRUSTSTORE_TYPE, "PKCS12"));
-    int id = client.register("tls-value", ScanEvent.getClassSchema());
+        SchemaRegistryConfig.TRUSTSTORE_TYPE, "PKCS12", SchemaRegistryConfig.MAX_RETRIES, 0};
+    Object[] key = {SchemaRegistryConfig.KEYSTORE_LOCATION, pki.keyStore().toString(),
+        SchemaRegistryConfig.KEYSTORE_PASSWORD, "changeit",
+        SchemaRegistryConfig.KEYSTORE_TYPE, "PKCS12"};
 
-    // then
+    // when / then: the truststore is enough for plain HTTPS
+    var client = RestSchemaRegistryClient.fromConfig(config(https.url(), trust));
+    int id = client.register("tls-value", ScanEvent.getClassSchema());
     assertThat(client.getLatest("tls-value").id()).isEqualTo(id);
-    var untrusting = RestSchemaRegistryClient.fromConfig(config(registry.url(),
+    // without it the server is not trusted
+    var untrusting = RestSchemaRegistryClient.fromConfig(config(https.url(),
         SchemaRegistryConfig.MAX_RETRIES, 0));
     assertThatThrownBy(untrusting::getSubjects)
         .isInstanceOf(SchemaRegistryException.class)
         .hasMessageContaining("SSLHandshakeException");
+    // mutual TLS needs the keystore too
+    Object[] both = java.util.stream.Stream.of(trust, key).flatMap(java.util.Arrays::stream)
+        .toArray();
+    var withCertificate = RestSchemaRegistryClient.fromConfig(config(mutual.url(), both));
+    int mutualId = withCertificate.register("mtls-value", ScanEvent.getClassSchema());
+    assertThat(withCertificate.getSchemaById(mutualId)).isEqualTo(ScanEvent.getClassSchema());
+    var withoutCertificate = RestSchemaRegistryClient.fromConfig(config(mutual.url(), trust));
+    assertThatThrownBy(withoutCertificate::getSubjects)
+        .isInstanceOf(SchemaRegistryException.class)
+        .hasMessageContaining("did not answer GET /subjects");
   }
 
   @Test
