@@ -29,7 +29,8 @@ import java.util.Map;
  */
 final class PhantomFixture {
 
-  private static final Path DIR = Path.of("target", "it-fixtures", "phantom-r18-40px-v1");
+  /** Keyed by the recipe and by the phantoms themselves, so a changed generator retrains. */
+  private static final Path DIR = Path.of("target", "it-fixtures", "phantom-r18-40px-v1-" + phantomDigest());
   private static Path pretrained;
   private static Path freshHead;
 
@@ -101,6 +102,20 @@ final class PhantomFixture {
     }
     System.err.printf("fixture: pretrained %d slices x %d epochs, validation balanced accuracy %.3f%n",
         train.size(), result.history().size(), result.validation().balancedAccuracy());
+  }
+
+  private static String phantomDigest() {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      for (PhantomScans.Slice s : PhantomScans.slices(99, 4, 2, "digest")) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * s.image().pixels().length);
+        b.asFloatBuffer().put(s.image().pixels());
+        md.update(b.array());
+      }
+      return java.util.HexFormat.of().formatHex(md.digest(), 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static boolean isBundle(Path file) {
