@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Releases through a real broker and registry: one stack for the class, a fresh history per test. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReleaseOperationsTest {
+class ReleaseOperationsIT {
 
   @TempDir Path dir;
   private TestStack stack;
@@ -114,6 +114,31 @@ class ReleaseOperationsTest {
       assertThat(served.getVersion()).isEqualTo("d-trained");
       assertThat(served.getArtifactSha256()).isEqualTo(ModelBundle.open(dir.resolve("trained.bundle")).sha256());
       assertThat(served.getReason()).isEqualTo("published by train --publish");
+    }
+  }
+
+  @Test
+  void shouldPublishToASharedDirectoryWhenConfigured() throws Exception {
+    // given the file store instead of Kafka
+    Path shared = dir.resolve("shared");
+    TrainerConfig config = stack.trainerConfig(dir.resolve("state"),
+        Map.of("trainer.artifact.store", shared.toUri().toString()));
+    Path e1 = TestStack.randomBundle(dir, "e-v1", 1);
+    Path e2 = TestStack.randomBundle(dir, "e-v2", 2);
+    try (ReleaseOperations ops = new ReleaseOperations(config)) {
+      // when two releases are published
+      ModelRelease first = ops.publish(e1, ReleaseStatus.PROMOTED, "first");
+      ops.publish(e2, ReleaseStatus.PROMOTED, "second");
+
+      // then the release points at a file the classifiers' store reads and verifies
+      assertThat(first.getArtifactUri()).startsWith("file:").endsWith("/shared/e-v1.bundle");
+      Path out = ops.export("e-v1", dir.resolve("export-e"));
+      assertThat(ModelBundle.open(out).sha256()).isEqualTo(first.getArtifactSha256());
+
+      // and retention removes the older file once it is neither kept nor served
+      ArtifactRetention.apply(ops.history(), 1, config.artifacts(), null);
+      assertThat(shared.resolve("e-v1.bundle")).doesNotExist();
+      assertThat(shared.resolve("e-v2.bundle")).exists();
     }
   }
 
