@@ -31,6 +31,8 @@ public final class NeuroStream implements Runnable {
     LabelCommand.class,
     TailCommand.class,
     BenchCommand.class,
+    TrainerCommand.class,
+    ModelsCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
