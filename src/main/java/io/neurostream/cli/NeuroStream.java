@@ -23,6 +23,7 @@ public final class NeuroStream implements Runnable {
     StackCommand.class,
     TopicsCommand.class,
     ConfigCommand.class,
+    ClassifierCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

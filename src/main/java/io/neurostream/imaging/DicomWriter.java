@@ -1,0 +1,309 @@
+package io.neurostream.imaging;
+
+import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Writes a {@link GrayImage} as a minimal single-frame MR Image DICOM Part 10 file: uncompressed,
+ * MONOCHROME2 (or MONOCHROME1 on request), 8-bit or 16-bit (12 bits stored), with a VOI window
+ * spanning the stored range so that {@link DicomReader} gives back the image up to quantization.
+ * It exists so that tests and demos can make DICOM files from phantoms; it is not a general DICOM
+ * encoder.
+ *
+ * <pre>{@code
+ * byte[] dcm = DicomWriter.builder().optPatientId("sub-0007").optInstanceNumber(3).build().write(img);
+ * }</pre>
+ */
+public final class DicomWriter {
+
+  /** MR Image Storage. */
+  static final String MR_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.4";
+
+  private static final String IMPLEMENTATION_CLASS_UID = uidFromName("io.neurostream.imaging.DicomWriter");
+  private static final DateTimeFormatter DT = DateTimeFormatter.ofPattern("yyyyMMddHHmmss.SSSSSS");
+
+  private final Builder b;
+
+  private DicomWriter(Builder builder) {
+    this.b = builder;
+  }
+
+  /** A writer builder; every attribute is optional (UIDs default to fresh random ones). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A new random UID in the {@code 2.25} (UUID-derived) arc. */
+  public static String newUid() {
+    return uuidToUid(UUID.randomUUID());
+  }
+
+  /** A stable UID in the {@code 2.25} arc derived from {@code name}, for reproducible test data. */
+  public static String uidFromName(String name) {
+    return uuidToUid(UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static String uuidToUid(UUID uuid) {
+    ByteBuffer bytes = ByteBuffer.allocate(16);
+    bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+    return "2.25." + new BigInteger(1, bytes.array());
+  }
+
+  /** The image as DICOM Part 10 bytes. */
+  public byte[] write(GrayImage image) {
+    Objects.requireNonNull(image, "image");
+    if (image.width() > 0xffff || image.height() > 0xffff) {
+      throw new IllegalArgumentException("DICOM Rows/Columns are 16-bit; image is " + image);
+    }
+    String syntax = b.implicitVr ? DicomReader.IMPLICIT_VR_LE : DicomReader.EXPLICIT_VR_LE;
+
+    Elements meta = new Elements(false);
+    meta.add(0x00020001, "OB", new byte[] {0, 1});
+    meta.uid(0x00020002, MR_IMAGE_STORAGE);
+    meta.uid(0x00020003, b.sopInstanceUid);
+    meta.uid(0x00020010, syntax);
+    meta.uid(0x00020012, IMPLEMENTATION_CLASS_UID);
+    meta.text(0x00020013, "SH", "NEUROSTREAM");
+    byte[] metaBytes = meta.bytes();
+
+    int maxStored = b.bitsAllocated == 8 ? 255 : 4095;
+    Elements ds = new Elements(b.implicitVr);
+    ds.text(0x00080005, "CS", "ISO_IR 192");
+    ds.uid(0x00080016, MR_IMAGE_STORAGE);
+    ds.uid(0x00080018, b.sopInstanceUid);
+    if (b.acquisitionDateTime != null) {
+      ds.text(0x0008002A, "DT", DT.format(b.acquisitionDateTime));
+    }
+    ds.text(0x00080060, "CS", "MR");
+    if (b.patientId != null) {
+      ds.text(0x00100020, "LO", b.patientId);
+    }
+    ds.uid(0x0020000D, b.studyInstanceUid);
+    ds.uid(0x0020000E, b.seriesInstanceUid);
+    if (b.instanceNumber != null) {
+      ds.text(0x00200013, "IS", Integer.toString(b.instanceNumber));
+    }
+    ds.us(0x00280002, 1);
+    ds.text(0x00280004, "CS", b.monochrome1 ? "MONOCHROME1" : "MONOCHROME2");
+    ds.us(0x00280010, image.height());
+    ds.us(0x00280011, image.width());
+    ds.us(0x00280100, b.bitsAllocated);
+    ds.us(0x00280101, b.bitsAllocated == 8 ? 8 : 12);
+    ds.us(0x00280102, b.bitsAllocated == 8 ? 7 : 11);
+    ds.us(0x00280103, 0);
+    if (b.window) {
+      // a window whose ends are exactly the modality values of stored 0 and stored max
+      double width = b.rescaleSlope * maxStored + 1;
+      double center = b.rescaleIntercept + 0.5 + b.rescaleSlope * maxStored / 2;
+      ds.text(0x00281050, "DS", decimalString(center));
+      ds.text(0x00281051, "DS", decimalString(width));
+    }
+    ds.text(0x00281052, "DS", decimalString(b.rescaleIntercept));
+    ds.text(0x00281053, "DS", decimalString(b.rescaleSlope));
+
+    float[] p = image.pixels();
+    byte[] pixels = new byte[p.length * (b.bitsAllocated / 8)];
+    for (int i = 0; i < p.length; i++) {
+      float v = b.monochrome1 ? 1f - p[i] : p[i];
+      int stored = Math.round(v * maxStored);
+      if (b.bitsAllocated == 8) {
+        pixels[i] = (byte) stored;
+      } else {
+        pixels[2 * i] = (byte) stored;
+        pixels[2 * i + 1] = (byte) (stored >>> 8);
+      }
+    }
+    ds.add(0x7FE00010, b.bitsAllocated == 8 ? "OB" : "OW", pixels);
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream(132 + metaBytes.length + pixels.length + 1024);
+    out.writeBytes(new byte[128]);
+    out.writeBytes("DICM".getBytes(StandardCharsets.US_ASCII));
+    Elements groupLength = new Elements(false);
+    groupLength.add(0x00020000, "UL", le32(metaBytes.length));
+    out.writeBytes(groupLength.bytes());
+    out.writeBytes(metaBytes);
+    out.writeBytes(ds.bytes());
+    return out.toByteArray();
+  }
+
+  private static String decimalString(double v) {
+    String s = v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    return s.length() > 16 ? String.format("%.10g", v).trim() : s;
+  }
+
+  private static byte[] le32(int v) {
+    return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
+  }
+
+  /** Accumulates encoded elements in one VR mode. */
+  private static final class Elements {
+    private final boolean implicit;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    Elements(boolean implicit) {
+      this.implicit = implicit;
+    }
+
+    void uid(int tag, String uid) {
+      byte[] v = uid.getBytes(StandardCharsets.US_ASCII);
+      add(tag, "UI", v.length % 2 == 0 ? v : pad(v, (byte) 0));
+    }
+
+    void text(int tag, String vr, String value) {
+      byte[] v = value.getBytes(StandardCharsets.UTF_8);
+      add(tag, vr, v.length % 2 == 0 ? v : pad(v, (byte) ' '));
+    }
+
+    void us(int tag, int value) {
+      add(tag, "US", new byte[] {(byte) value, (byte) (value >>> 8)});
+    }
+
+    void add(int tag, String vr, byte[] value) {
+      if (value.length % 2 != 0) {
+        value = pad(value, (byte) 0);
+      }
+      ByteBuffer h = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+      h.putShort((short) (tag >>> 16)).putShort((short) tag);
+      if (implicit) {
+        h.putInt(value.length);
+      } else if (vr.equals("OB") || vr.equals("OW") || vr.equals("UN") || vr.equals("SQ")
+          || vr.equals("UT")) {
+        h.put(vr.getBytes(StandardCharsets.US_ASCII)).putShort((short) 0).putInt(value.length);
+      } else {
+        h.put(vr.getBytes(StandardCharsets.US_ASCII)).putShort((short) value.length);
+      }
+      out.write(h.array(), 0, h.position());
+      out.writeBytes(value);
+    }
+
+    private static byte[] pad(byte[] v, byte with) {
+      byte[] p = java.util.Arrays.copyOf(v, v.length + 1);
+      p[v.length] = with;
+      return p;
+    }
+
+    byte[] bytes() {
+      return out.toByteArray();
+    }
+  }
+
+  /** Options of a {@link DicomWriter}; all optional. */
+  public static final class Builder {
+    private String studyInstanceUid = newUid();
+    private String seriesInstanceUid = newUid();
+    private String sopInstanceUid = newUid();
+    private String patientId;
+    private Integer instanceNumber;
+    private LocalDateTime acquisitionDateTime;
+    private int bitsAllocated = 16;
+    private boolean monochrome1;
+    private double rescaleSlope = 1;
+    private double rescaleIntercept;
+    private boolean window = true;
+    private boolean implicitVr;
+
+    private Builder() {}
+
+    public Builder optStudyInstanceUid(String uid) {
+      this.studyInstanceUid = requireUid(uid);
+      return this;
+    }
+
+    public Builder optSeriesInstanceUid(String uid) {
+      this.seriesInstanceUid = requireUid(uid);
+      return this;
+    }
+
+    public Builder optSopInstanceUid(String uid) {
+      this.sopInstanceUid = requireUid(uid);
+      return this;
+    }
+
+    /** Patient ID (0010,0020); use only pseudonyms in test data. */
+    public Builder optPatientId(String patientId) {
+      this.patientId = patientId;
+      return this;
+    }
+
+    public Builder optInstanceNumber(int instanceNumber) {
+      this.instanceNumber = instanceNumber;
+      return this;
+    }
+
+    /** Written as AcquisitionDateTime (0008,002A) without a timezone offset. */
+    public Builder optAcquisitionDateTime(LocalDateTime dateTime) {
+      this.acquisitionDateTime = dateTime;
+      return this;
+    }
+
+    /** 8 (8 bits stored) or 16 (12 bits stored, as MR scanners do); default 16. */
+    public Builder optBitsAllocated(int bits) {
+      if (bits != 8 && bits != 16) {
+        throw new IllegalArgumentException("bitsAllocated must be 8 or 16, got " + bits);
+      }
+      this.bitsAllocated = bits;
+      return this;
+    }
+
+    /** Store inverted values labelled MONOCHROME1 (white = low), to test readers' inversion. */
+    public Builder optMonochrome1(boolean monochrome1) {
+      this.monochrome1 = monochrome1;
+      return this;
+    }
+
+    /** Modality LUT: RescaleSlope (positive) and RescaleIntercept. */
+    public Builder optRescale(double slope, double intercept) {
+      if (!(slope > 0) || !Double.isFinite(intercept)) {
+        throw new IllegalArgumentException("rescale slope must be > 0 and intercept finite");
+      }
+      this.rescaleSlope = slope;
+      this.rescaleIntercept = intercept;
+      return this;
+    }
+
+    /** Whether to write WindowCenter/Width (default true); without, readers window by min/max. */
+    public Builder optWindow(boolean window) {
+      this.window = window;
+      return this;
+    }
+
+    /** Implicit VR Little Endian instead of the default Explicit VR Little Endian. */
+    public Builder optImplicitVr(boolean implicitVr) {
+      this.implicitVr = implicitVr;
+      return this;
+    }
+
+    /** A writer with a snapshot of these options (later changes to the builder do not leak). */
+    public DicomWriter build() {
+      Builder copy = new Builder();
+      copy.studyInstanceUid = studyInstanceUid;
+      copy.seriesInstanceUid = seriesInstanceUid;
+      copy.sopInstanceUid = sopInstanceUid;
+      copy.patientId = patientId;
+      copy.instanceNumber = instanceNumber;
+      copy.acquisitionDateTime = acquisitionDateTime;
+      copy.bitsAllocated = bitsAllocated;
+      copy.monochrome1 = monochrome1;
+      copy.rescaleSlope = rescaleSlope;
+      copy.rescaleIntercept = rescaleIntercept;
+      copy.window = window;
+      copy.implicitVr = implicitVr;
+      return new DicomWriter(copy);
+    }
+
+    private static String requireUid(String uid) {
+      if (uid == null || uid.isEmpty() || uid.length() > 64 || !uid.matches("[0-9.]+")) {
+        throw new IllegalArgumentException(
+            "'" + uid + "' is not a DICOM UID (digits and dots, at most 64 characters)");
+      }
+      return uid;
+    }
+  }
+}
