@@ -23,6 +23,10 @@ public final class NeuroStream implements Runnable {
     StackCommand.class,
     TopicsCommand.class,
     ConfigCommand.class,
+    GenerateCommand.class,
+    TrainCommand.class,
+    EvaluateCommand.class,
+    BenchCommand.class,
     ClassifierCommand.class,
   };
 

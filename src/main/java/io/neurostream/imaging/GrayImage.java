@@ -2,11 +2,7 @@ package io.neurostream.imaging;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
-import javax.imageio.ImageIO;
 
 /**
  * A single-channel image with intensities in [0, 1], row-major ({@code pixels[y * width + x]}). It
@@ -101,17 +97,9 @@ public record GrayImage(int width, int height, float[] pixels) {
     return img;
   }
 
-  /** This image as an 8-bit grayscale PNG. */
+  /** This image as an 8-bit grayscale PNG (intensities rounded to 256 levels). */
   public byte[] toPng() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(width * height / 2 + 256);
-    try {
-      if (!ImageIO.write(toBufferedImage(), "png", out)) {
-        throw new IllegalStateException("no PNG writer in this Java runtime");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing PNG to memory failed", e);
-    }
-    return out.toByteArray();
+    return PngEncoder.gray8(width, height, toU8());
   }
 
   /** Row-major 8-bit intensities, as in {@code ImageEncoding.RAW_U8}. */
