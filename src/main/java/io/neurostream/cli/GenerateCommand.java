@@ -127,12 +127,17 @@ public final class GenerateCommand implements Callable<Integer> {
     Files.write(contactSheet, ContactSheet.of(rows, size, 2).toPng());
   }
 
-  /** A progress line on stderr with rate and ETA, redrawn at most a few times per second. */
+  /**
+   * Progress on stderr with rate and ETA: one line redrawn a few times a second on a terminal, a
+   * new line every 10% otherwise (so logs stay readable).
+   */
   private static final class Progress {
     private final PrintWriter err;
     private final int total;
+    private final boolean terminal = System.console() != null;
     private final long start = System.nanoTime();
     private long lastPrint;
+    private int lastDecile;
 
     Progress(PrintWriter err, int total) {
       this.err = err;
@@ -141,20 +146,27 @@ public final class GenerateCommand implements Callable<Integer> {
 
     synchronized void update(int done) {
       long now = System.nanoTime();
-      if (now - lastPrint < 250_000_000L && done < total) {
+      int decile = (int) (10L * done / total);
+      boolean due = terminal
+          ? now - lastPrint >= 250_000_000L || done == total
+          : decile > lastDecile;
+      if (!due) {
         return;
       }
       lastPrint = now;
+      lastDecile = decile;
       double seconds = (now - start) / 1e9;
       double rate = done / Math.max(seconds, 1e-3);
       double eta = (total - done) / Math.max(rate, 1e-3);
-      err.printf(Locale.ROOT, "\rgenerate: %d/%d images (%3.0f%%) %6.0f img/s ETA %4.0f s ",
-          done, total, 100.0 * done / total, rate, eta);
+      err.printf(Locale.ROOT, "%sgenerate: %d/%d images (%3.0f%%) %6.0f img/s ETA %4.0f s%s",
+          terminal ? "\r" : "", done, total, 100.0 * done / total, rate, eta, terminal ? " " : "\n");
       err.flush();
     }
 
     synchronized void finish() {
-      err.println();
+      if (terminal) {
+        err.println();
+      }
       err.flush();
     }
   }

@@ -33,8 +33,8 @@ final class BrainPhantom {
   private static final double SIN_LENS = Math.sin(0.25);
   private static final double COS_CAUDATE = Math.cos(-0.3);
   private static final double SIN_CAUDATE = Math.sin(-0.3);
-  private static final double COS_HIPPOCAMPUS = Math.cos(0.35);
-  private static final double SIN_HIPPOCAMPUS = Math.sin(0.35);
+  private static final double COS_HIPPOCAMPUS = Math.cos(-0.3);
+  private static final double SIN_HIPPOCAMPUS = Math.sin(-0.3);
 
   private final long seed;
   // placement and shape
@@ -102,14 +102,14 @@ final class BrainPhantom {
       harmonicAmp[k] = r.nextGaussian() * 0.012 / (k + 1);
       harmonicPhase[k] = r.nextDouble() * 2 * Math.PI;
     }
-    scalpThickness = uniform(r, 0.05, 0.09);
+    scalpThickness = uniform(r, 0.035, 0.07);
     diploeThickness = uniform(r, 0.015, 0.03);
     scalpAsymmetry = uniform(r, 0.0, 0.4);
 
     wm = uniform(r, 0.70, 0.80);
     gm = wm - uniform(r, 0.22, 0.30) + 0.04 * s; // GM/WM contrast fades a little with atrophy
     csf = uniform(r, 0.05, 0.13);
-    scalp = uniform(r, 0.60, 0.85);
+    scalp = uniform(r, 0.45, 0.75);
     diploe = uniform(r, 0.25, 0.45);
     bone = uniform(r, 0.03, 0.08);
     gain = uniform(r, 0.88, 1.12);
@@ -130,12 +130,12 @@ final class BrainPhantom {
     double cortexTrait = Math.exp(r.nextGaussian() * 0.08);
     double hippocampusTrait = Math.exp(r.nextGaussian() * 0.07);
     brainShrink = 0.012 + 0.055 * s + Math.abs(r.nextGaussian()) * 0.006;
-    ventricleSize = ventricleTrait * (0.85 + 1.25 * s);
-    sulcusWidth = 0.004 + 0.028 * s * uniform(r, 0.8, 1.2);
-    gmThickness = cortexTrait * 0.05 * (1 - 0.3 * s);
+    ventricleSize = ventricleTrait * (1.1 + 1.4 * s);
+    sulcusWidth = 0.002 + 0.028 * s * uniform(r, 0.8, 1.2);
+    gmThickness = cortexTrait * 0.062 * (1 - 0.3 * s);
     hippocampusScale = hippocampusTrait * (1.0 - 0.42 * s);
     temporalHornScale = 1.0 + 1.9 * s * uniform(r, 0.8, 1.2);
-    fissureWidth = 0.006 + 0.02 * s;
+    fissureWidth = 0.003 + 0.018 * s;
     thirdVentricleWidth = 0.008 + 0.02 * s;
     cisternWidth = 0.012 + 0.03 * s;
 
@@ -147,14 +147,14 @@ final class BrainPhantom {
         a = wrap(a);
       } while (Math.abs(Math.abs(a) - Math.PI / 2) < 0.14);
       sulcusAngle[k] = a;
-      sulcusDepth[k] = uniform(r, 0.10, 0.26);
+      sulcusDepth[k] = 0.05 + 0.22 * Math.pow(r.nextDouble(), 0.8);
       sulcusWiggle[k] = uniform(r, 0.005, 0.025);
       sulcusFreq[k] = uniform(r, 12, 30);
       sulcusPhase[k] = r.nextDouble() * 2 * Math.PI;
       sulcusWidthFactor[k] = uniform(r, 0.6, 1.4);
       sulcusDeviation[k] = r.nextGaussian() * 0.18;
-      branchAngle[k] = r.nextDouble() < 0.65 ? (r.nextBoolean() ? 1 : -1) * uniform(r, 0.5, 1.0) : 0;
-      branchLength[k] = uniform(r, 0.3, 0.6);
+      branchAngle[k] = r.nextDouble() < 0.4 ? (r.nextBoolean() ? 1 : -1) * uniform(r, 0.35, 0.75) : 0;
+      branchLength[k] = uniform(r, 0.25, 0.5);
     }
   }
 
@@ -258,10 +258,10 @@ final class BrainPhantom {
     Slice(double z, SplittableRandom r) {
       this.z = z;
       size = Math.sqrt(Math.max(0.05, 1 - Math.pow((z - 0.42) / 0.78, 2)));
-      low = smooth(0.36, 0.22, z);
+      low = smooth(0.33, 0.22, z);
       ventricles = smooth(0.27, 0.36, z) * smooth(0.82, 0.70, z);
       bodyGap = smooth(0.54, 0.40, z);
-      basal = smooth(0.26, 0.34, z) * smooth(0.58, 0.48, z);
+      basal = smooth(0.31, 0.37, z) * smooth(0.58, 0.48, z);
       thalamus = smooth(0.30, 0.36, z) * smooth(0.56, 0.46, z);
       caudate = smooth(0.30, 0.38, z) * smooth(0.74, 0.62, z);
       third = smooth(0.30, 0.36, z) * smooth(0.52, 0.44, z);
@@ -303,19 +303,20 @@ final class BrainPhantom {
         double dir = a + Math.PI + sulcusDeviation[k] + r.nextGaussian() * 0.05;
         double px = start * Math.cos(a);
         double py = start * Math.sin(a);
-        double ux = Math.cos(dir);
-        double uy = Math.sin(dir);
-        double step = (len + 0.03) / 3;
+                double step = (len + 0.03) / 3;
         double prevX = px;
         double prevY = py;
         double prevHalf = half;
         double branchX = px;
         double branchY = py;
+        double heading = dir;
         for (int j = 1; j <= 3; j++) {
-          double off = sulcusWiggle[k] * Math.sin(sulcusFreq[k] * 0.05 * j + sulcusPhase[k]) * 2;
-          double nx = px + ux * step * j - uy * off;
-          double ny = py + uy * step * j + ux * off;
-          double nh = half * (1 - 0.17 * j);
+          // the sulcus bends as it deepens: a random walk of its heading
+          heading += (j == 1 ? 0.3 : 0.6) * sulcusWiggle[k] * 12
+              * Math.sin(sulcusFreq[k] * 0.3 * j + sulcusPhase[k]);
+          double nx = prevX + Math.cos(heading) * step;
+          double ny = prevY + Math.sin(heading) * step;
+          double nh = half * (1 - 0.28 * j);
           putSegment(k, j - 1, prevX, prevY, nx, ny, prevHalf, nh);
           if (j == 1 + (k % 2)) {
             branchX = nx;
@@ -549,23 +550,24 @@ final class BrainPhantom {
         v = mix(v, csf, (1 - step(dist, edge)) * third);
       }
       if (low > 0) {
-        // midbrain in its cistern
-        v = mix(v, csf, low * ellipse(x, y - 0.12 * size, 0.11 + cisternWidth,
-            0.10 + cisternWidth, edge));
+        // midbrain in its cistern, the suprasellar cistern in front of it
         double my = y - 0.12 * size;
-        v = mix(v, deepGm * 1.05, low * ellipse(x, my, 0.11, 0.10, edge));
+        v = mix(v, csf, low * ellipse(x, y + 0.07 * size, 0.06 + cisternWidth, 0.035 + cisternWidth * 0.5,
+            edge));
+        v = mix(v, csf, low * ellipse(x, my, 0.095 + cisternWidth, 0.085 + cisternWidth, edge));
+        v = mix(v, deepGm * 1.05, low * ellipse(x, my, 0.095, 0.085, edge));
         // interpeduncular cistern (the notch between the peduncles) and the aqueduct
-        v = mix(v, csf, low * ellipse(x, my + 0.09, 0.025 + cisternWidth * 0.5, 0.04, edge));
-        v = mix(v, csf, low * ellipse(x, my - 0.035, 0.01, 0.01, edge));
+        v = mix(v, csf, low * ellipse(x, my + 0.075, 0.02 + cisternWidth * 0.5, 0.035, edge));
+        v = mix(v, csf, low * ellipse(x, my - 0.03, 0.009, 0.009, edge));
         // medial temporal lobe: the hippocampus shrinks inside its CSF space, the horn enlarges
-        double hx = ax - 0.23 * size;
-        double hy = y - 0.05 * size;
-        v = mix(v, csf, low * ellipse(hx, hy, 0.06, 0.14, COS_HIPPOCAMPUS, SIN_HIPPOCAMPUS, edge));
+        double hx = ax - 0.30 * size;
+        double hy = y - 0.06 * size;
+        v = mix(v, csf, low * ellipse(hx, hy, 0.055, 0.13, COS_HIPPOCAMPUS, SIN_HIPPOCAMPUS, edge));
         v = mix(v, gmHere * 1.04,
-            low * ellipse(hx, hy, 0.055 * hippocampusScale, 0.13 * hippocampusScale,
+            low * ellipse(hx, hy, 0.052 * hippocampusScale, 0.125 * hippocampusScale,
                 COS_HIPPOCAMPUS, SIN_HIPPOCAMPUS, edge));
-        v = mix(v, csf, low * ellipse(ax - 0.29 * size, y + 0.01 * size,
-            0.012 * temporalHornScale, 0.05 * (0.6 + 0.4 * temporalHornScale),
+        v = mix(v, csf, low * ellipse(ax - 0.355 * size, y + 0.0 * size,
+            0.011 * temporalHornScale, 0.045 * (0.6 + 0.4 * temporalHornScale),
             COS_HIPPOCAMPUS, SIN_HIPPOCAMPUS, edge));
       }
       return v;

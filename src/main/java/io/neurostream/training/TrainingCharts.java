@@ -53,7 +53,7 @@ public final class TrainingCharts {
     int cell = 110;
     int left = 190;
     int top = 90;
-    int w = left + k * cell + 40;
+    int w = Math.max(left + k * cell + 40, 860);
     int h = top + k * cell + 120;
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = canvas(img);
