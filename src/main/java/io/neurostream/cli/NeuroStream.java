@@ -28,6 +28,8 @@ public final class NeuroStream implements Runnable {
     EvaluateCommand.class,
     BenchCommand.class,
     ClassifierCommand.class,
+    TrainerCommand.class,
+    ModelsCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
