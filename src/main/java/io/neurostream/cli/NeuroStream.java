@@ -26,8 +26,11 @@ public final class NeuroStream implements Runnable {
     GenerateCommand.class,
     TrainCommand.class,
     EvaluateCommand.class,
-    BenchCommand.class,
     ClassifierCommand.class,
+    IngestCommand.class,
+    LabelCommand.class,
+    TailCommand.class,
+    BenchCommand.class,
     TrainerCommand.class,
     ModelsCommand.class,
   };

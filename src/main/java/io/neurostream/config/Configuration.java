@@ -201,19 +201,24 @@ public final class Configuration {
       }
     }
 
-    /** A file entry or {@code --set}: ours, a Kafka client property, another service's key, or a typo. */
+    /**
+     * A file entry or {@code --set}: ours, another service's key (a shared file; not ours to
+     * judge, and never passed to Kafka even if Kafka knows the name, e.g. {@code application.id}),
+     * a Kafka client property, or a typo.
+     */
     private void place(String key, String value, Origin origin, String where) {
       if (keys.containsKey(key)) {
         raw.put(key, new Raw(value, origin));
+      } else if (ConfigCatalog.isKnownKey(key)) {
+        return;
       } else if (KafkaClientProperties.isKnown(key)) {
         kafka.put(key, value);
       } else if (key.startsWith(KafkaClientProperties.FILE_PREFIX)) {
         kafka.put(key.substring(KafkaClientProperties.FILE_PREFIX.length()), value);
-      } else if (!ConfigCatalog.isKnownKey(key)) {
+      } else {
         problems.add("unknown key '" + key + "' " + where + suggestion(key, allNames())
             + "; remove it, or prefix a Kafka client property with 'kafka.'");
       }
-      // else: a key of another service sharing the file; not ours to judge.
     }
 
     private <T> Entry<T> resolve(ConfigKey<T> key) {

@@ -60,12 +60,14 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final int BIND_ATTEMPTS = 3;
 
   private final KafkaRaftServer server;
+  private final DirectoryLock lock;
   private final Path dataDir;
   private final String clusterId;
   private final String bootstrapServers;
 
-  private EmbeddedKafka(KafkaRaftServer server, Path dataDir, String clusterId, String bootstrap) {
+  private EmbeddedKafka(KafkaRaftServer server, DirectoryLock lock, Path dataDir, String clusterId, String bootstrap) {
     this.server = server;
+    this.lock = lock;
     this.dataDir = dataDir;
     this.clusterId = clusterId;
     this.bootstrapServers = bootstrap;
@@ -99,8 +101,12 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Stops the broker and waits until it has released its data directory. */
   @Override
   public void close() {
-    server.shutdown();
-    server.awaitShutdown();
+    try {
+      server.shutdown();
+      server.awaitShutdown();
+    } finally {
+      lock.close();
+    }
     log.info("Kafka broker at {} stopped", bootstrapServers);
   }
 
@@ -159,6 +165,18 @@ public final class EmbeddedKafka implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot create Kafka data directory " + dir + "; check its permissions", e);
       }
+      // Kafka locks log.dirs but not before its Raft client has opened the metadata log, so a
+      // second broker on the same directory would corrupt the first one's metadata. Lock first.
+      DirectoryLock lock = DirectoryLock.acquire(dir);
+      try {
+        return startLocked(dir, lock, started);
+      } catch (RuntimeException e) {
+        lock.close();
+        throw e;
+      }
+    }
+
+    private EmbeddedKafka startLocked(Path dir, DirectoryLock lock, long started) {
       for (int attempt = 1; ; attempt++) {
         int brokerPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
@@ -183,7 +201,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         awaitReady(bootstrap, server);
         log.info("Kafka broker ready at {} (cluster {}, data {}) in {} ms", bootstrap, clusterId, dir,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        return new EmbeddedKafka(server, dir, clusterId, bootstrap);
+        return new EmbeddedKafka(server, lock, dir, clusterId, bootstrap);
       }
     }
 

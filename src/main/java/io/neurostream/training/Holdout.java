@@ -2,7 +2,6 @@ package io.neurostream.training;
 
 import io.neurostream.model.BundleMetadata;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -20,10 +19,10 @@ public record Holdout(List<TrainingExample> examples, String description) {
   /** Chooses and decodes the evaluation slices of {@code dir} for a model with {@code metadata}. */
   public static Holdout select(Path dir, BundleMetadata metadata, boolean wholeFolder, PrintStream log) {
     int size = metadata.spec().inputSize();
-    boolean manifest = Files.exists(dir.resolve("manifest.csv"));
-    if (wholeFolder || !manifest) {
-      List<TrainingExample> all = ScanFolder.loadAll(dir, size, log);
-      String why = wholeFolder ? "--all given" : "no manifest.csv, so no subject information";
+    KaggleDataset dataset = KaggleDataset.open(dir);
+    if (wholeFolder || !dataset.hasSubjects()) {
+      List<TrainingExample> all = ScanFolder.loadAll(dataset, size, log);
+      String why = wholeFolder ? "--all given" : "no subject information (no manifest.csv, no sub-<id> file names)";
       return new Holdout(all, String.format(Locale.ROOT,
           "the whole folder %s (%d slices; %s)", dir, all.size(), why));
     }
@@ -33,11 +32,12 @@ public record Holdout(List<TrainingExample> examples, String description) {
     if (test <= 0) {
       test = 0.15;
     }
-    List<TrainingExample> testSplit = ScanFolder.loadTest(dir, size, validation, test, seed, log);
+    List<TrainingExample> testSplit = ScanFolder.loadTest(dataset, size, validation, test, seed, log);
     long subjects = testSplit.stream().map(TrainingExample::subject).distinct().count();
     return new Holdout(testSplit, String.format(Locale.ROOT,
-        "the subject-level test split of %s: %d slices of %d subjects (manifest.csv; seed %d,"
-            + " test fraction %.2f, as the model was trained)", dir, testSplit.size(), subjects, seed, test));
+        "the subject-level test split of %s: %d slices of %d subjects (%s; seed %d,"
+            + " test fraction %.2f, as the model was trained)", dir, testSplit.size(), subjects,
+        ScanFolder.describe(dataset), seed, test));
   }
 
   private static long parseLong(String s, long fallback) {

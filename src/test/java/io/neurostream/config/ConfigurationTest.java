@@ -168,10 +168,19 @@ class ConfigurationTest {
 
   @Test
   void shouldTolerateKeysOfOtherServicesInASharedFile() throws Exception {
-    // stack.kafka.port belongs to the stack, which this sample service does not load
-    Path shared = write("stack.kafka.port=9999\n");
+    // the stack's keys, which this sample service does not load, stay out of the Kafka properties
+    Path shared = write("stack.kafka.port=9999\nstack.host=0.0.0.0\n");
     Configuration c = load(ConfigSources.builder().optFile(shared).optEnv(BUNDLE).build());
     assertThat(c.kafkaClientProperties()).isEmpty();
+  }
+
+  @Test
+  void shouldNotPassAnotherServicesKeyToKafkaEvenIfKafkaKnowsTheName() throws Exception {
+    // bootstrap.servers is a common key, which the stack does not load
+    Path shared = write("bootstrap.servers=broker:9092\nstack.kafka.port=9999\n");
+    Configuration c = Configuration.load(ConfigSources.builder().optFile(shared).optEnv(Map.of()).build(), new StackKeys());
+    assertThat(c.kafkaClientProperties()).isEmpty();
+    assertThat(c.get(StackKeys.KAFKA_PORT)).isEqualTo(9999);
   }
 
   @Test

@@ -1,12 +1,14 @@
 package io.neurostream.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -17,7 +19,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +82,37 @@ class EmbeddedKafkaTest {
   }
 
   @Test
+  void shouldRunAnExactlyOnceV2StreamsApplication() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, 0)) {
+      // given an input record and an exactly_once_v2 topology that upper-cases values
+      createTopic(kafka, "words");
+      createTopic(kafka, "shouts");
+      try (KafkaProducer<String, String> producer = producer(kafka, Map.of())) {
+        producer.send(new ProducerRecord<>("words", "k", "hello")).get();
+      }
+      StreamsBuilder builder = new StreamsBuilder();
+      builder.stream("words", Consumed.with(Serdes.String(), Serdes.String()))
+          .mapValues(v -> v.toUpperCase(java.util.Locale.ROOT))
+          .to("shouts", Produced.with(Serdes.String(), Serdes.String()));
+      Properties props = new Properties();
+      props.put(StreamsConfig.APPLICATION_ID_CONFIG, "eos-" + UUID.randomUUID());
+      props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+      props.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("streams").toString());
+      props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+      props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+
+      // when it runs
+      try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+        streams.start();
+
+        // then its committed output is visible to a read_committed consumer
+        assertThat(readAll(kafka, "shouts", "read_committed", 1)).containsExactly("k=HELLO");
+      }
+    }
+  }
+
+  @Test
   void shouldAcceptRecordsOfSeveralMebibytes() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, 0)) {
       createTopic(kafka, "big");
@@ -84,6 +123,27 @@ class EmbeddedKafkaTest {
       }
       assertThat(readAll(kafka, "big", "read_uncommitted", 1)).singleElement()
           .satisfies(r -> assertThat(r).hasSize(2 + value.length()));
+    }
+  }
+
+  @Test
+  void shouldRefuseASecondBrokerOnADirectoryInUseAndSaySo() {
+    try (EmbeddedKafka first = EmbeddedKafka.start(dataDir, 0)) {
+      assertThatThrownBy(() -> EmbeddedKafka.start(dataDir, 0))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(dataDir.toString())
+          .hasMessageContaining("in use by another broker");
+      // and the first one still serves
+      assertThat(first.bootstrapServers()).isNotBlank();
+    }
+  }
+
+  @Test
+  void shouldNameTheFixWhenThePortIsTaken() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      assertThatThrownBy(() -> EmbeddedKafka.start(dataDir, taken.getLocalPort()))
+          .hasMessageContaining("port in use")
+          .hasMessageContaining(Integer.toString(taken.getLocalPort()));
     }
   }
 
