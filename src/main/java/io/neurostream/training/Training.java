@@ -24,6 +24,7 @@ import io.neurostream.model.ModelBundle;
 import io.neurostream.model.ModelSpec;
 import io.neurostream.model.PretrainedBackbone;
 import io.neurostream.model.ScanClassifierModel;
+import io.neurostream.model.ScanNetwork;
 import io.neurostream.model.ScanPreprocessor;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -109,10 +110,13 @@ public final class Training {
       float[] weights = o.classWeighting()
           ? ClassWeightedCrossEntropy.balanced(trainCounts)
           : new float[] {1f, 1f, 1f, 1f};
+      ScanNetwork.ParameterCount count = model.network().countParameters();
       say(log, String.format(Locale.ROOT,
-          "training %s on %s (%s %s): %d train / %d validation / %d test slices; %s%n"
+          "training %s on %s (%s %s): %,d parameters (backbone %,d%s, head %,d)%n"
+              + "%d train / %d validation / %d test slices; %s%n"
               + "class counts (train) %s, loss weights %s",
           spec.architecture(), device, model.engineName(), Engine.getInstance().getVersion(),
+          count.total(), count.backbone(), spec.frozenBackbone() ? " frozen" : "", count.head(),
           data.train().size(), data.validation().size(), data.test().size(), data.splitDescription(),
           Arrays.toString(trainCounts), Arrays.toString(weights)));
 

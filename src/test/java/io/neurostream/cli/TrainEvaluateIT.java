@@ -37,7 +37,7 @@ class TrainEvaluateIT {
     double balancedAccuracy = report.at("/metrics/balancedAccuracy").asDouble();
     System.out.println("holdout balanced accuracy " + balancedAccuracy);
     assertThat(report.get("evaluated").asText()).contains("subject-level test split");
-    // chance is 0.25; seeded runs reach about 0.6
+    // chance is 0.25; this seed reaches 0.56 (0.64 with another split), so 0.45 leaves a margin
     assertThat(balancedAccuracy).isGreaterThanOrEqualTo(0.45);
     // evaluate reproduced the holdout the trainer reported
     ModelBundle opened = ModelBundle.open(bundle);
