@@ -131,10 +131,10 @@ public record DemoOptions(
     private Path workDir;
     private int subjects = 240;
     private int slicesPerSubject = 6;
-    private int initialSubjects = 30;
+    private int initialSubjects = 36;
     private int imageSize = 64;
     private int depth = 18;
-    private int initialEpochs = 8;
+    private int initialEpochs = 10;
     private Path model;
     private double rate = 20;
     private double labelFraction = 0.75;

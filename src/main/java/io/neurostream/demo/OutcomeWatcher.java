@@ -102,6 +102,11 @@ final class OutcomeWatcher implements AutoCloseable {
     } else if (r.value() != null) {
       ReleaseEvent event = ReleaseEvent.of(releases.deserialize(topic, r.headers(), r.value()));
       synchronized (seen) {
+        // the same decision published twice (a publisher retrying) is one decision
+        if (seen.stream().anyMatch(e -> e.sameDecision(event))) {
+          LOG.info("release {} {} seen again; counted once", event.version(), event.status());
+          return;
+        }
         seen.add(event);
       }
       onRelease.accept(event);

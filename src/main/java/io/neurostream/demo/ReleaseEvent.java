@@ -47,6 +47,12 @@ public record ReleaseEvent(
     return Optional.ofNullable(parentMetrics.get("balanced_accuracy"));
   }
 
+  /** Whether {@code other} states the same decision (version, status and reason) again. */
+  public boolean sameDecision(ReleaseEvent other) {
+    return version.equals(other.version) && status == other.status
+        && java.util.Objects.equals(reason, other.reason);
+  }
+
   /** Whether this is a fine-tune decision (it has a parent), as opposed to an initial release. */
   public boolean isFineTune() {
     return parentVersion != null;

@@ -45,6 +45,15 @@ public final class ScanLedger {
   private final List<Scored> scored = new ArrayList<>();
   private final List<ScanOutcome.DeadLettered> deadLetters = new ArrayList<>();
   private int labelsSent;
+  private int correct;
+  private final Map<String, int[]> perVersion = new LinkedHashMap<>();
+  private final long[] recentLatencies = new long[RECENT];
+  private long latencyCount;
+  private String latestVersion;
+  private long latestAt = Long.MIN_VALUE;
+
+  /** Predictions the progress line's latency percentile looks back on. */
+  static final int RECENT = 200;
 
   /** Records a scan about to be sent (call before the producer's send, so no outcome precedes it). */
   public synchronized void sending(StreamScan scan, long at, boolean labeled) {
@@ -81,7 +90,17 @@ public final class ScanLedger {
       return;
     }
     if (outcome instanceof ScanOutcome.Predicted p) {
-      scored.add(new Scored(p, s.scan().truth()));
+      Scored sc = new Scored(p, s.scan().truth());
+      scored.add(sc);
+      correct += sc.correct() ? 1 : 0;
+      int[] counts = perVersion.computeIfAbsent(p.modelVersion(), v -> new int[2]);
+      counts[0]++;
+      counts[1] += sc.correct() ? 1 : 0;
+      recentLatencies[(int) (latencyCount++ % RECENT)] = p.latencyMs();
+      if (p.predictedAt() >= latestAt) {
+        latestAt = p.predictedAt();
+        latestVersion = p.modelVersion();
+      }
     } else if (outcome instanceof ScanOutcome.DeadLettered d) {
       deadLetters.add(d);
     }
@@ -96,6 +115,47 @@ public final class ScanLedger {
   public synchronized int pending() {
     return sent.size() - outcomes.size() - (int) sendFailures.keySet().stream()
         .filter(id -> !outcomes.containsKey(id)).count();
+  }
+
+  /** The figures of the progress line, cheap enough to take several times a second. */
+  public synchronized Progress progress() {
+    int n = (int) Math.min(latencyCount, RECENT);
+    long[] recent = java.util.Arrays.copyOf(recentLatencies, n);
+    java.util.Arrays.sort(recent);
+    int[] latest = latestVersion == null ? new int[2] : perVersion.get(latestVersion);
+    return new Progress(sent.size(), labelsSent, scored.size(), deadLetters.size(), correct,
+        latestVersion, latest[0], latest[1], List.copyOf(perVersion.keySet()),
+        DemoSummary.percentile(recent, 50), duplicates.size() + unexpected.size() + sendFailures.size());
+  }
+
+  /**
+   * The ledger's running totals.
+   *
+   * @param sent scans sent
+   * @param labels labels published
+   * @param predicted scans with a prediction
+   * @param deadLetters scans with a dead letter
+   * @param correct predictions equal to the truth
+   * @param latestVersion the version of the most recent prediction, or null
+   * @param latestVersionPredicted predictions of that version
+   * @param latestVersionCorrect of those, correct
+   * @param versions versions in the order they first predicted
+   * @param recentLatencyP50 median latency of the last {@value #RECENT} predictions (ms)
+   * @param anomalies duplicates, unexpected outcomes and send failures so far (should stay 0)
+   */
+  public record Progress(int sent, int labels, int predicted, int deadLetters, int correct,
+      String latestVersion, int latestVersionPredicted, int latestVersionCorrect, List<String> versions,
+      long recentLatencyP50, int anomalies) {
+
+    /** Accuracy of all predictions so far, NaN before the first. */
+    public double accuracy() {
+      return predicted == 0 ? Double.NaN : (double) correct / predicted;
+    }
+
+    /** Accuracy of the latest version's predictions so far, NaN before the first. */
+    public double latestVersionAccuracy() {
+      return latestVersionPredicted == 0 ? Double.NaN : (double) latestVersionCorrect / latestVersionPredicted;
+    }
   }
 
   /** A consistent copy for the progress line, the summary and the report. */
