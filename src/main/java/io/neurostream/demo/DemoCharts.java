@@ -65,14 +65,27 @@ final class DemoCharts {
   }
 
   /**
-   * Rolling accuracy (over the last {@code window} predictions) against time, each point coloured
-   * by the version that made the prediction, with the decisions and swaps marked.
+   * A version's mean accuracy over the time it served, drawn as a flat line.
    *
-   * @param points per prediction in prediction order: seconds since the stream started, correct or
-   *     not, its series
+   * @param fromSeconds its first prediction
+   * @param toSeconds its last prediction
+   * @param value its accuracy
+   * @param series index into the series
    */
-  static void writeAccuracy(List<double[]> points, List<Series> series, List<Marker> markers, int window,
-      Path file) throws IOException {
+  record Segment(double fromSeconds, double toSeconds, double value, int series) {}
+
+  /** A stretch of time shaded on the accuracy chart, e.g. while the stream was held. */
+  record Band(double fromSeconds, double toSeconds, String text) {}
+
+  /**
+   * Accuracy against time: per version, the rolling accuracy of its last predictions (each point
+   * at the moment of a prediction) and its mean over the time it served; decisions and swaps
+   * marked, holds shaded.
+   *
+   * @param points per prediction: seconds since the stream started, rolling accuracy, series index
+   */
+  static void writeAccuracy(List<double[]> points, List<Segment> means, List<Band> bands, List<Series> series,
+      List<Marker> markers, int window, Path file) throws IOException {
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = canvas(img);
     double maxX = 1;
@@ -83,10 +96,19 @@ final class DemoCharts {
       maxX = Math.max(maxX, m.atSeconds());
     }
     maxX *= 1.02;
-    axes(g, "Accuracy over the run (rolling, last " + window + " predictions)", "seconds since the first scan",
-        "accuracy", maxX, 1.0, "%.1f");
-    // the markers first, so the curve stays on top
+    for (Band b : bands) {
+      int x0 = x(b.fromSeconds(), maxX);
+      int x1 = x(b.toSeconds(), maxX);
+      g.setColor(new Color(240, 240, 240));
+      g.fillRect(x0, TOP, Math.max(1, x1 - x0), BOTTOM - TOP);
+    }
+    axes(g, "Accuracy over the run (rolling over the last " + window + " predictions of each version)",
+        "seconds since the first scan", "accuracy", maxX, 1.0, "%.1f");
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    for (Band b : bands) {
+      g.setColor(new Color(130, 130, 130));
+      centered(g, b.text(), (x(b.fromSeconds(), maxX) + x(b.toSeconds(), maxX)) / 2, BOTTOM - 8);
+    }
     int labelRow = 0;
     for (Marker m : markers) {
       int x = x(m.atSeconds(), maxX);
@@ -99,27 +121,19 @@ final class DemoCharts {
           TOP + 14 + 15 * (labelRow++ % 3));
     }
     g.setStroke(new BasicStroke(1f));
-    int correct = 0;
-    boolean[] ring = new boolean[window];
-    for (int i = 0; i < points.size(); i++) {
-      double[] p = points.get(i);
-      boolean ok = p[1] > 0.5;
-      if (i >= window && ring[i % window]) {
-        correct--;
-      }
-      ring[i % window] = ok;
-      if (ok) {
-        correct++;
-      }
-      int n = Math.min(i + 1, window);
-      if (n < Math.min(window, 10)) {
-        continue;
-      }
+    for (double[] p : points) {
       g.setColor(series.get((int) p[2]).color());
-      int px = x(p[0], maxX);
-      int py = y((double) correct / n, 1.0);
-      g.fillOval(px - 2, py - 2, 4, 4);
+      g.fillOval(x(p[0], maxX) - 2, y(p[1], 1.0) - 2, 4, 4);
     }
+    g.setStroke(new BasicStroke(3f));
+    for (Segment m : means) {
+      Color c = series.get(m.series()).color();
+      g.setColor(c.darker());
+      int yy = y(m.value(), 1.0);
+      g.drawLine(x(m.fromSeconds(), maxX), yy, x(m.toSeconds(), maxX), yy);
+      g.drawString(String.format(Locale.ROOT, "mean %.3f", m.value()), x(m.fromSeconds(), maxX) + 4, yy - 6);
+    }
+    g.setStroke(new BasicStroke(1f));
     legend(g, series);
     g.dispose();
     ImageIO.write(img, "png", file.toFile());

@@ -39,9 +39,17 @@ final class DemoReport {
    * @param releases every release record, in order
    * @param phases wall time of each phase of the run
    * @param elapsed wall time of the whole run
+   * @param notes the demo's own actions to mark on the accuracy chart
+   * @param holds when the stream was held
    */
   record Context(String description, long streamStart, List<ReleaseEvent> releases,
-      Map<String, Duration> phases, Duration elapsed) {}
+      Map<String, Duration> phases, Duration elapsed, List<Note> notes, List<Hold> holds) {}
+
+  /** Something the demo did at a moment, e.g. asking for a round (epoch ms). */
+  record Note(long at, String text) {}
+
+  /** A stretch during which the PACS held the stream (epoch ms). */
+  record Hold(long from, long to) {}
 
   /** Writes the report into {@code dir}; returns the HTML file. */
   static Path write(Path dir, DemoSummary summary, ScanLedger.Snapshot ledger, Context context) {
@@ -75,24 +83,53 @@ final class DemoReport {
       List<DemoCharts.Series> series, Map<String, Integer> index) throws IOException {
     List<ScanLedger.Scored> ordered = new ArrayList<>(ledger.predictions());
     ordered.sort(Comparator.comparingLong(s -> s.prediction().predictedAt()));
+    int window = Math.max(20, Math.min(200, ordered.size() / 15));
+    // a window per version: a version's curve shows its own predictions only
+    Map<String, boolean[]> rings = new LinkedHashMap<>();
+    Map<String, int[]> counts = new LinkedHashMap<>(); // {seen, correct in window}
     List<double[]> points = new ArrayList<>(ordered.size());
     for (ScanLedger.Scored s : ordered) {
-      points.add(new double[] {seconds(s.prediction().predictedAt(), context.streamStart()),
-          s.correct() ? 1 : 0, index.get(s.prediction().modelVersion())});
+      String v = s.prediction().modelVersion();
+      boolean[] ring = rings.computeIfAbsent(v, k -> new boolean[window]);
+      int[] c = counts.computeIfAbsent(v, k -> new int[2]);
+      int slot = c[0] % window;
+      if (c[0] >= window && ring[slot]) {
+        c[1]--;
+      }
+      ring[slot] = s.correct();
+      c[1] += s.correct() ? 1 : 0;
+      c[0]++;
+      int n = Math.min(c[0], window);
+      if (n >= Math.min(window, 10)) {
+        points.add(new double[] {seconds(s.prediction().predictedAt(), context.streamStart()), (double) c[1] / n,
+            index.get(v)});
+      }
+    }
+    List<DemoCharts.Segment> means = new ArrayList<>();
+    for (DemoSummary.VersionRow row : summary.rows()) {
+      means.add(new DemoCharts.Segment(seconds(row.firstAt(), context.streamStart()),
+          seconds(row.lastAt(), context.streamStart()), row.metrics().accuracy(), index.get(row.version())));
     }
     List<DemoCharts.Marker> markers = new ArrayList<>();
+    for (Note n : context.notes()) {
+      markers.add(new DemoCharts.Marker(seconds(n.at(), context.streamStart()), n.text(), true));
+    }
     for (ReleaseEvent r : summary.decisions()) {
       markers.add(new DemoCharts.Marker(seconds(r.createdAt(), context.streamStart()),
           r.status() + " " + r.version(), true));
     }
     for (DemoSummary.VersionRow row : summary.rows()) {
-      if (!row.role().equals("initial") && index.get(row.version()) > 0) {
+      if (index.get(row.version()) > 0) {
         markers.add(new DemoCharts.Marker(seconds(row.firstAt(), context.streamStart()),
             "swap to " + row.version(), false));
       }
     }
-    int window = Math.max(20, Math.min(200, ordered.size() / 15));
-    DemoCharts.writeAccuracy(points, series, markers, window, file);
+    List<DemoCharts.Band> bands = new ArrayList<>();
+    for (Hold h : context.holds()) {
+      bands.add(new DemoCharts.Band(seconds(h.from(), context.streamStart()), seconds(h.to(), context.streamStart()),
+          "stream held"));
+    }
+    DemoCharts.writeAccuracy(points, means, bands, series, markers, window, file);
   }
 
   private static void latencyChart(Path file, ScanLedger.Snapshot ledger, List<DemoCharts.Series> series,
@@ -157,9 +194,11 @@ final class DemoReport {
     }
 
     h.append("<h2>Accuracy over the run</h2>\n<p>Each point is the accuracy of the last predictions at the ")
-        .append("moment a prediction was made, coloured by the model version that made it. Dashed lines: the ")
-        .append("trainer's decisions; solid red lines: the first prediction of a new version (the hot-swap as ")
-        .append("the stream saw it).</p>\n<img src=\"").append(ACCURACY_PNG).append("\" alt=\"accuracy over time\">\n");
+        .append("moment a prediction was made, over that version's own predictions, coloured by the version; the ")
+        .append("flat lines are each version's mean. Dashed lines: round requests and the trainer's decisions; solid ")
+        .append("red lines: the first prediction of a new version (the hot-swap as the stream saw it); shaded: the ")
+        .append("PACS held the rest of the stream until the trainer decided. A subject's slices arrive together, so ")
+        .append("the curve moves in steps of a few patients.</p>\n<img src=\"").append(ACCURACY_PNG).append("\" alt=\"accuracy over time\">\n");
     h.append("<h2>Latency</h2>\n<p>End-to-end: the scan record's timestamp to the prediction.</p>\n<img src=\"")
         .append(LATENCY_PNG).append("\" alt=\"latency distribution\">\n");
     h.append("<h2>Confusion matrices</h2>\n");

@@ -71,6 +71,8 @@ public final class DemoRun {
   private final long started = System.nanoTime();
   private final Map<String, Duration> phases = new LinkedHashMap<>();
   private final ScanLedger ledger = new ScanLedger();
+  private final List<DemoReport.Note> notes = new CopyOnWriteArrayList<>();
+  private final List<DemoReport.Hold> holds = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<ReleaseEvent> releaseQueue = new ConcurrentLinkedQueue<>();
   private final List<ReleaseEvent> decisions = new CopyOnWriteArrayList<>();
   private final Set<String> promotedVersions = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -163,7 +165,7 @@ public final class DemoRun {
     endPhase("shutdown");
 
     Path report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
-        new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed()));
+        new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes, holds));
     endPhase("report");
     if (!o.keepKafkaData()) {
       deleteQuietly(work.resolve("kafka"));
@@ -342,6 +344,15 @@ public final class DemoRun {
       phase = "holding the rest of the stream until the trainer decides";
       say("holding the last " + (totalScans - ledger.sentCount()) + " scans until the trainer decides on round 1");
     }
+    long holdFrom = System.currentTimeMillis();
+    try {
+      awaitDecisionAndSwap();
+    } finally {
+      holds.add(new DemoReport.Hold(holdFrom, System.currentTimeMillis()));
+    }
+  }
+
+  private void awaitDecisionAndSwap() throws InterruptedException {
     long deadline = System.nanoTime() + o.decisionTimeout().toNanos();
     while (decisions.isEmpty() && System.nanoTime() < deadline) {
       checkAbort();
@@ -446,6 +457,8 @@ public final class DemoRun {
 
   private void requestRound() {
     roundsRequested++;
+    notes.add(new DemoReport.Note(System.currentTimeMillis(), "round " + roundsRequested + " requested ("
+        + ledger.progress().labels() + " labels)"));
     trainer.requestRound();
   }
 
