@@ -71,7 +71,10 @@ public final class ReleasePublisher implements AutoCloseable {
     this.maxBytesPerSecond = maxBytesPerSecond;
     this.transactionalId = transactionalId;
     Map<String, Object> props = new HashMap<>(clientConfig);
-    props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Duration.ofMinutes(5).toMillis());
+    // a transaction a crashed publisher leaves open holds back read_committed readers of the
+    // artifacts until a restart aborts it or this timeout does: short, unless pacing needs long
+    props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+        (int) (maxBytesPerSecond > 0 ? Duration.ofMinutes(15) : Duration.ofMinutes(2)).toMillis());
     props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

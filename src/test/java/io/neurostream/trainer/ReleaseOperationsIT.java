@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Releases through a real broker and registry: one stack for the class, a fresh history per test. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReleaseOperationsTest {
+class ReleaseOperationsIT {
 
   @TempDir Path dir;
   private TestStack stack;
@@ -90,6 +90,55 @@ class ReleaseOperationsTest {
           .hasMessageContaining("already released");
       ops.rollback("b-v2", "forced", true);
       assertThat(ops.history().served()).map(ModelRelease::getVersion).hasValue("b-v2");
+    }
+  }
+
+  @Test
+  void shouldPublishTheBundleTrainedByTrainWithPublish() throws Exception {
+    // given a small phantom data set
+    Path data = dir.resolve("data");
+    io.neurostream.imaging.PhantomDatasetWriter.write(
+        io.neurostream.imaging.PhantomGenerator.builder().setSeed(4).optSize(40).optProportions(1, 1, 1, 1).build(),
+        data, 16, 2, 1, false, i -> {});
+
+    // when the train command trains one epoch and publishes
+    int code = io.neurostream.cli.NeuroStream.commandLine().execute("train", "--data", data.toString(),
+        "--out", dir.resolve("trained.bundle").toString(), "--epochs", "1", "--depth", "18",
+        "--image-size", "40", "--hidden-units", "16", "--batch-size", "8", "--model-version", "d-trained",
+        "--publish", "--bootstrap", stack.kafka.bootstrapServers(), "--registry", stack.registry.url());
+
+    // then that very bundle is the served release
+    assertThat(code).isZero();
+    try (ReleaseOperations ops = new ReleaseOperations(stack.trainerConfig(dir.resolve("state"), Map.of()))) {
+      ModelRelease served = ops.history().served().orElseThrow();
+      assertThat(served.getVersion()).isEqualTo("d-trained");
+      assertThat(served.getArtifactSha256()).isEqualTo(ModelBundle.open(dir.resolve("trained.bundle")).sha256());
+      assertThat(served.getReason()).isEqualTo("published by train --publish");
+    }
+  }
+
+  @Test
+  void shouldPublishToASharedDirectoryWhenConfigured() throws Exception {
+    // given the file store instead of Kafka
+    Path shared = dir.resolve("shared");
+    TrainerConfig config = stack.trainerConfig(dir.resolve("state"),
+        Map.of("trainer.artifact.store", shared.toUri().toString()));
+    Path e1 = TestStack.randomBundle(dir, "e-v1", 1);
+    Path e2 = TestStack.randomBundle(dir, "e-v2", 2);
+    try (ReleaseOperations ops = new ReleaseOperations(config)) {
+      // when two releases are published
+      ModelRelease first = ops.publish(e1, ReleaseStatus.PROMOTED, "first");
+      ops.publish(e2, ReleaseStatus.PROMOTED, "second");
+
+      // then the release points at a file the classifiers' store reads and verifies
+      assertThat(first.getArtifactUri()).startsWith("file:").endsWith("/shared/e-v1.bundle");
+      Path out = ops.export("e-v1", dir.resolve("export-e"));
+      assertThat(ModelBundle.open(out).sha256()).isEqualTo(first.getArtifactSha256());
+
+      // and retention removes the older file once it is neither kept nor served
+      ArtifactRetention.apply(ops.history(), 1, config.artifacts(), null);
+      assertThat(shared.resolve("e-v1.bundle")).doesNotExist();
+      assertThat(shared.resolve("e-v2.bundle")).exists();
     }
   }
 
