@@ -131,7 +131,8 @@ final class DemoCharts {
       g.setColor(c.darker());
       int yy = y(m.value(), 1.0);
       g.drawLine(x(m.fromSeconds(), maxX), yy, x(m.toSeconds(), maxX), yy);
-      g.drawString(String.format(Locale.ROOT, "mean %.3f", m.value()), x(m.fromSeconds(), maxX) + 4, yy - 6);
+      String label = String.format(Locale.ROOT, "mean %.3f", m.value());
+      g.drawString(label, x(m.toSeconds(), maxX) - g.getFontMetrics().stringWidth(label) - 4, yy - 6);
     }
     g.setStroke(new BasicStroke(1f));
     legend(g, series);

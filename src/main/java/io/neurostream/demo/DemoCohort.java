@@ -16,10 +16,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
@@ -125,13 +127,13 @@ public record DemoCohort(
   }
 
   private static Map<DementiaStage, Integer> subjectsPerStage(List<LabeledImage> images) {
-    Map<DementiaStage, java.util.Set<String>> subjects = new EnumMap<>(DementiaStage.class);
+    Map<DementiaStage, Set<String>> subjects = new EnumMap<>(DementiaStage.class);
     for (LabeledImage img : images) {
-      subjects.computeIfAbsent(img.label(), k -> new java.util.HashSet<>()).add(img.subject());
+      subjects.computeIfAbsent(img.label(), k -> new HashSet<>()).add(img.subject());
     }
     Map<DementiaStage, Integer> out = new EnumMap<>(DementiaStage.class);
     for (DementiaStage s : DementiaStage.values()) {
-      out.put(s, subjects.getOrDefault(s, java.util.Set.of()).size());
+      out.put(s, subjects.getOrDefault(s, Set.of()).size());
     }
     return out;
   }

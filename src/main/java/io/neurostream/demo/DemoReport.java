@@ -100,7 +100,7 @@ final class DemoReport {
       c[1] += s.correct() ? 1 : 0;
       c[0]++;
       int n = Math.min(c[0], window);
-      if (n >= Math.min(window, 10)) {
+      if (n >= Math.min(window, 25)) { // fewer is noise
         points.add(new double[] {seconds(s.prediction().predictedAt(), context.streamStart()), (double) c[1] / n,
             index.get(v)});
       }

@@ -8,10 +8,6 @@ import io.neurostream.classifier.ClassifierConfig;
 import io.neurostream.classifier.ClassifierKeys;
 import io.neurostream.classifier.ClassifierService;
 import io.neurostream.config.CommonKeys;
-import io.neurostream.config.ConfigCatalog;
-import io.neurostream.config.ConfigKeySet;
-import io.neurostream.config.ConfigSources;
-import io.neurostream.config.Configuration;
 import io.neurostream.imaging.PhantomGenerator;
 import io.neurostream.model.DjlDefaults;
 import io.neurostream.trainer.TrainerConfig;
@@ -31,8 +27,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -60,9 +57,6 @@ public final class DemoRun {
   private static final long TICK_MS = 250;
   /** The demo's promotion margin on holdout balanced accuracy. */
   static final double MIN_IMPROVEMENT = 0.03;
-  /** Keys the demo sets itself and a user cannot move: its own broker, registry and directories. */
-  private static final Set<String> FIXED = Set.of(CommonKeys.BOOTSTRAP_SERVERS.name(),
-      CommonKeys.SCHEMA_REGISTRY_URL.name(), CommonKeys.STATE_DIR.name(), TrainerKeys.BOOTSTRAP_BUNDLE.name());
 
   private final DemoOptions o;
   private final Path work;
@@ -75,17 +69,16 @@ public final class DemoRun {
   private final List<DemoReport.Hold> holds = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<ReleaseEvent> releaseQueue = new ConcurrentLinkedQueue<>();
   private final List<ReleaseEvent> decisions = new CopyOnWriteArrayList<>();
-  private final Set<String> promotedVersions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> promotedVersions = ConcurrentHashMap.newKeySet();
   private final Set<String> versionsAnnounced = new HashSet<>();
-  private final Map<String, String> roles = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, String> roles = new ConcurrentHashMap<>();
   private volatile String abort;
   private volatile String phase = "starting";
   private volatile int roundsRequested;
   private volatile int totalScans;
   private long phaseStart = System.nanoTime();
   private long lastProgressAt;
-  private int lastProgressPredicted;
-  private long lastProgressNanos = System.nanoTime();
+  private ProgressLine progressLine;
 
   private DemoCohort cohort;
   private InitialModel initial;
@@ -114,6 +107,7 @@ public final class DemoRun {
   }
 
   private DemoResult go() throws InterruptedException {
+    checkSettings();
     say("NeuroStream demo: " + o.describe());
     say("work dir " + work + " (service logs in demo.log); synthetic phantoms, a research tool, not a medical device");
     ScheduledExecutorService director = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -141,6 +135,7 @@ public final class DemoRun {
 
         streamStart = System.currentTimeMillis();
         lastProgressAt = System.nanoTime();
+        progressLine = new ProgressLine(lastProgressAt);
         director.scheduleWithFixedDelay(() -> tick(watcher), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         try (Radiologist radiologist = new Radiologist(platform.client(), platform.serdeConfig(), ledger,
                 o.labelDelay(), o.seed());
@@ -221,28 +216,52 @@ public final class DemoRun {
     }
   }
 
-  private void startServices(EmbeddedPlatform platform, InitialModel initial) throws InterruptedException {
-    phase = "starting the trainer";
-    Map<String, String> trainerSettings = new LinkedHashMap<>();
+  /** The trainer as the demo runs it: rounds on the demo's request, the demo's gate, this bundle first. */
+  private Map<String, String> trainerSettings(Path initialBundle) {
+    Map<String, String> s = new LinkedHashMap<>();
     // the demo asks for rounds itself; the trainer's own triggers stay out of the way
-    trainerSettings.put(TrainerKeys.MIN_NEW_LABELS.name(), "10000000");
-    trainerSettings.put(TrainerKeys.INTERVAL_MINUTES.name(), "0");
-    trainerSettings.put(TrainerKeys.MAX_ROUND_SECONDS.name(), "150");
-    trainerSettings.put(TrainerKeys.MIN_IMPROVEMENT.name(), Double.toString(MIN_IMPROVEMENT));
+    s.put(TrainerKeys.MIN_NEW_LABELS.name(), "10000000");
+    s.put(TrainerKeys.INTERVAL_MINUTES.name(), "0");
+    s.put(TrainerKeys.MAX_ROUND_SECONDS.name(), "150");
+    s.put(TrainerKeys.MIN_IMPROVEMENT.name(), Double.toString(MIN_IMPROVEMENT));
     // The per-class recall guard is off in the demo: its holdout has two to five patients per stage,
     // so one patient moves a class's recall by 0.2 or more, and a weak initial model reaches a high
     // recall on the stage it over-predicts; the guard would reject nearly every candidate for noise.
     // --set trainer.promotion.max.recall.drop=0.05 turns it back on.
-    trainerSettings.put(TrainerKeys.MAX_RECALL_DROP.name(), "1");
-    trainerSettings.put(TrainerKeys.SEED.name(), Long.toString(o.seed()));
-    trainerSettings.put(TrainerKeys.BOOTSTRAP_BUNDLE.name(), initial.bundle().toAbsolutePath().toString());
+    s.put(TrainerKeys.MAX_RECALL_DROP.name(), "1");
+    s.put(TrainerKeys.SEED.name(), Long.toString(o.seed()));
+    s.put(TrainerKeys.BOOTSTRAP_BUNDLE.name(), initialBundle.toAbsolutePath().toString());
+    return s;
+  }
+
+  private Map<String, String> classifierSettings() {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put(ClassifierKeys.APPLICATION_ID.name(), APPLICATION_ID);
+    s.put(ClassifierKeys.NUM_STREAM_THREADS.name(), Integer.toString(o.streamThreads()));
+    return s;
+  }
+
+  /** Fails at once, before minutes of preparation, on a --set the services would refuse. */
+  private void checkSettings() {
+    ServiceSettings settings = new ServiceSettings("localhost:9092", "http://localhost:8081", work.resolve("state"),
+        o.settings());
+    settings.load(trainerSettings(work.resolve("models").resolve("initial.bundle")), new CommonKeys(),
+        new TrainerKeys());
+    settings.load(classifierSettings(), new CommonKeys(), new ClassifierKeys());
+  }
+
+  private void startServices(EmbeddedPlatform platform, InitialModel initial) throws InterruptedException {
+    ServiceSettings settings = new ServiceSettings(platform.bootstrapServers(), platform.registryUrl(),
+        work.resolve("state"), o.settings());
+    phase = "starting the trainer";
+    Map<String, String> trainerSettings = trainerSettings(initial.bundle());
     trainer = TrainerService.start(
-        TrainerConfig.from(configuration(platform, trainerSettings, new CommonKeys(), new TrainerKeys())),
+        TrainerConfig.from(settings.load(trainerSettings, new CommonKeys(), new TrainerKeys())),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     say(String.format(Locale.ROOT, "trainer started (gate: promote if holdout balanced accuracy improves by "
         + "%s or more, per-class recall drop at most %s); publishing the initial model as the first release",
-        trainerConfig(trainerSettings, TrainerKeys.MIN_IMPROVEMENT.name()),
-        trainerConfig(trainerSettings, TrainerKeys.MAX_RECALL_DROP.name())));
+        settings.effective(trainerSettings, TrainerKeys.MIN_IMPROVEMENT.name()),
+        settings.effective(trainerSettings, TrainerKeys.MAX_RECALL_DROP.name())));
     phase = "waiting for the initial release";
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (!promotedVersions.contains(initial.version())) {
@@ -255,11 +274,9 @@ public final class DemoRun {
     }
 
     phase = "starting the classifier";
-    Map<String, String> classifierSettings = new LinkedHashMap<>();
-    classifierSettings.put(ClassifierKeys.APPLICATION_ID.name(), APPLICATION_ID);
-    classifierSettings.put(ClassifierKeys.NUM_STREAM_THREADS.name(), Integer.toString(o.streamThreads()));
+    Map<String, String> classifierSettings = classifierSettings();
     classifier = ClassifierService.start(ClassifierConfig.from(
-            configuration(platform, classifierSettings, new CommonKeys(), new ClassifierKeys())),
+            settings.load(classifierSettings, new CommonKeys(), new ClassifierKeys())),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (classifier.state().orElse(KafkaStreams.State.CREATED) != KafkaStreams.State.RUNNING) {
@@ -273,44 +290,6 @@ public final class DemoRun {
     }
     say("classifier running, serving " + classifier.modelVersion().orElse("?") + " (metrics on :"
         + classifier.metricsPort() + "/metrics, trainer on :" + trainer.opsPort() + ")");
-  }
-
-  /** A trainer setting as it will apply: the user's --set over the demo's. */
-  private String trainerConfig(Map<String, String> demoSettings, String key) {
-    return o.settings().getOrDefault(key, demoSettings.get(key));
-  }
-
-  /**
-   * A service's configuration: the demo's settings, then the user's {@code --set} keys that belong
-   * to this service (or to no service: Kafka client properties), then the embedded platform.
-   */
-  private Configuration configuration(EmbeddedPlatform platform, Map<String, String> demoSettings,
-      ConfigKeySet... sets) {
-    Set<String> mine = new HashSet<>();
-    for (ConfigKeySet set : sets) {
-      set.keys().forEach(k -> mine.add(k.name()));
-    }
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put(CommonKeys.METRICS_PORT.name(), "0");
-    m.putAll(demoSettings);
-    o.settings().forEach((k, v) -> {
-      if (FIXED.contains(k)) {
-        throw new IllegalArgumentException("--set " + k + " cannot be changed in the demo, which runs its own "
-            + "broker, registry and directories; run neurostream stack, classifier and trainer to use your own");
-      }
-      if (mine.contains(k) || !ConfigCatalog.isKnownKey(k)) {
-        m.put(k, v);
-      }
-    });
-    m.put(CommonKeys.BOOTSTRAP_SERVERS.name(), platform.bootstrapServers());
-    m.put(CommonKeys.SCHEMA_REGISTRY_URL.name(), platform.registryUrl());
-    m.put(CommonKeys.STATE_DIR.name(), work.resolve("state").toString());
-    for (String k : demoSettings.keySet()) {
-      if (FIXED.contains(k)) {
-        m.put(k, demoSettings.get(k));
-      }
-    }
-    return Configuration.load(ConfigSources.builder().optEnv(Map.of()).optOverrides(m).build(), sets);
   }
 
   /**
@@ -424,33 +403,17 @@ public final class DemoRun {
       long now = System.nanoTime();
       if (now - lastProgressAt >= o.progressInterval().toNanos()) {
         lastProgressAt = now;
-        say(progressLine(p, now));
+        say(progressLine.format(p, now, totalScans, roles, phaseNote()));
       }
     } catch (RuntimeException e) {
       LOG.warn("demo director: {}", e.toString(), e);
     }
   }
 
-  private String progressLine(ScanLedger.Progress p, long now) {
-    double seconds = Math.max(1e-3, (now - lastProgressNanos) / 1e9);
-    double rate = (p.predicted() + p.deadLetters() - lastProgressPredicted) / seconds;
-    lastProgressNanos = now;
-    lastProgressPredicted = p.predicted() + p.deadLetters();
-    String version = p.latestVersion() == null ? "-" : p.latestVersion() + " (" + roles.getOrDefault(p.latestVersion(), "?") + ")";
-    String accuracy = p.predicted() == 0 ? "-" : String.format(Locale.ROOT, "%.3f", p.accuracy());
-    String current = p.latestVersionPredicted() == 0 || p.latestVersionPredicted() == p.predicted() ? ""
-        : String.format(Locale.ROOT, ", this model %.3f", p.latestVersionAccuracy());
-    return String.format(Locale.ROOT, "sent %,d/%,d | classified %,d (%.1f scans/s), dead letters %d | p50 %d ms | "
-            + "model %s | accuracy %s%s | labels %,d%s%s",
-        p.sent(), totalScans, p.predicted(), rate, p.deadLetters(), p.recentLatencyP50(), version, accuracy,
-        current, p.labels(), p.anomalies() > 0 ? " | ANOMALIES " + p.anomalies() : "",
-        phaseNote());
-  }
-
   private String phaseNote() {
-    String note = phase.equals("streaming") ? "" : " | " + phase;
+    String note = phase.equals("streaming") ? "" : phase;
     if (roundsRequested > decisions.size()) {
-      note += " | trainer: round " + roundsRequested + " running";
+      note += (note.isEmpty() ? "" : " | ") + "trainer: round " + roundsRequested + " running";
     }
     return note;
   }

@@ -1,6 +1,5 @@
 package io.neurostream.demo;
 
-import io.neurostream.avro.DementiaStage;
 import io.neurostream.avro.ReleaseStatus;
 import io.neurostream.model.ClassProbabilities;
 import io.neurostream.training.EvaluationMetrics;
@@ -213,10 +212,5 @@ public record DemoSummary(
           d.parentVersion(), figures, d.reason()));
     }
     return out;
-  }
-
-  /** Stages in output order, for reports. */
-  static List<DementiaStage> stages() {
-    return List.of(DementiaStage.values());
   }
 }

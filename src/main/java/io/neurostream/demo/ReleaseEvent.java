@@ -3,6 +3,7 @@ package io.neurostream.demo;
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -50,7 +51,7 @@ public record ReleaseEvent(
   /** Whether {@code other} states the same decision (version, status and reason) again. */
   public boolean sameDecision(ReleaseEvent other) {
     return version.equals(other.version) && status == other.status
-        && java.util.Objects.equals(reason, other.reason);
+        && Objects.equals(reason, other.reason);
   }
 
   /** Whether this is a fine-tune decision (it has a parent), as opposed to an initial release. */

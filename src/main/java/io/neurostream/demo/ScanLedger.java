@@ -2,6 +2,7 @@ package io.neurostream.demo;
 
 import io.neurostream.avro.DementiaStage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,8 +121,8 @@ public final class ScanLedger {
   /** The figures of the progress line, cheap enough to take several times a second. */
   public synchronized Progress progress() {
     int n = (int) Math.min(latencyCount, RECENT);
-    long[] recent = java.util.Arrays.copyOf(recentLatencies, n);
-    java.util.Arrays.sort(recent);
+    long[] recent = Arrays.copyOf(recentLatencies, n);
+    Arrays.sort(recent);
     int[] latest = latestVersion == null ? new int[2] : perVersion.get(latestVersion);
     return new Progress(sent.size(), labelsSent, scored.size(), deadLetters.size(), correct,
         latestVersion, latest[0], latest[1], List.copyOf(perVersion.keySet()),
