@@ -55,6 +55,7 @@ public final class NeuroStream implements Runnable {
   }
 
   public static void main(String[] args) {
+    io.neurostream.model.DjlDefaults.apply();
     System.exit(commandLine().execute(args));
   }
 }

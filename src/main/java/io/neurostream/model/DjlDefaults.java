@@ -1,18 +1,63 @@
 package io.neurostream.model;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
- * DJL settings NeuroStream needs before the first DJL call. DJL would otherwise try to download
- * engine natives and zoo models at run time; NeuroStream ships its natives and runs offline unless
- * the operator says otherwise ({@code -Dai.djl.offline=false}).
+ * DJL settings NeuroStream needs before the first DJL call.
+ *
+ * <ul>
+ *   <li>DJL would otherwise try to download engine natives and zoo models at run time;
+ *       NeuroStream ships its natives and runs offline unless the operator says otherwise
+ *       ({@code -Dai.djl.offline=false}).
+ *   <li>MXNet's default threaded engine deadlocks when several threads wait for inference results
+ *       at once (every stream thread has its own Predictor, and the trainer trains beside them);
+ *       DJL's multi-threading guide prescribes {@code MXNET_ENGINE_TYPE=NaiveEngine}. The engine
+ *       reads it from the process environment when its library loads, so an unset variable is set
+ *       here, before that. An operator's explicit value is kept.
+ * </ul>
  */
 public final class DjlDefaults {
 
+  private static final Logger LOG = LoggerFactory.getLogger(DjlDefaults.class);
+  static final String ENGINE_TYPE = "MXNET_ENGINE_TYPE";
+  static final String SAFE_ENGINE_TYPE = "NaiveEngine";
+
   private DjlDefaults() {}
 
-  /** Sets {@code ai.djl.offline=true} unless it is already set. Idempotent. */
-  public static void apply() {
+  /** Applies the defaults above. Idempotent; call it before the first DJL call. */
+  public static synchronized void apply() {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
+    if (System.getenv(ENGINE_TYPE) == null && !SAFE_ENGINE_TYPE.equals(processEnv(ENGINE_TYPE))) {
+      try {
+        LibC.INSTANCE.setenv(ENGINE_TYPE, SAFE_ENGINE_TYPE, 0);
+      } catch (UnsatisfiedLinkError | RuntimeException e) {
+        LOG.warn("Could not set {}={} ({}); set it in the environment before starting, or"
+            + " multi-threaded MXNet inference may deadlock", ENGINE_TYPE, SAFE_ENGINE_TYPE,
+            e.toString());
+      }
+    }
+  }
+
+  /** The variable as the native side sees it (System.getenv is a snapshot from JVM start). */
+  static String processEnv(String name) {
+    try {
+      return LibC.INSTANCE.getenv(name);
+    } catch (UnsatisfiedLinkError | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The two libc calls needed; JNA comes with DJL's API. */
+  private interface LibC extends Library {
+    LibC INSTANCE = Native.load("c", LibC.class);
+
+    int setenv(String name, String value, int overwrite);
+
+    String getenv(String name);
   }
 }

@@ -55,7 +55,8 @@ class TrainerCrashIT {
       settings.put("trainer.patience", "12");
       settings.put("trainer.learning.rate", "0.01");
       settings.put("trainer.promotion.min.improvement", "0.02");
-      settings.put("trainer.promotion.max.recall.drop", "0.25");
+      // the untrained head finds one class by chance; losing that chance hit is progress
+      settings.put("trainer.promotion.max.recall.drop", "0.5");
       settings.put("trainer.device", "cpu");
 
       try (ClassifierService classifier = Classifiers.start(stack, dir.resolve("classifier"), "a", classifierMetrics);

@@ -84,7 +84,8 @@ class TrainerLoopIT {
     t.put("trainer.patience", "12");
     t.put("trainer.learning.rate", "0.01");
     t.put("trainer.promotion.min.improvement", "0.02");
-    t.put("trainer.promotion.max.recall.drop", "0.25");
+    // the untrained head finds one class by chance; losing that chance hit is progress
+    t.put("trainer.promotion.max.recall.drop", "0.5");
     t.put("trainer.device", "cpu");
     t.put("trainer.bootstrap.bundle", initialBundle.toString());
     return stack.trainerConfig(dir.resolve("trainer"), t);

@@ -1,0 +1,20 @@
+package io.neurostream.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class DjlDefaultsTest {
+
+  @Test
+  void shouldRunOfflineAndSelectTheThreadSafeMxnetEngineForNativeCode() {
+    // when
+    DjlDefaults.apply();
+
+    // then: whatever the JVM was started with, the native side now sees an engine type
+    assertThat(System.getProperty("ai.djl.offline")).isNotNull();
+    String expected = System.getenv(DjlDefaults.ENGINE_TYPE) != null
+        ? System.getenv(DjlDefaults.ENGINE_TYPE) : DjlDefaults.SAFE_ENGINE_TYPE;
+    assertThat(DjlDefaults.processEnv(DjlDefaults.ENGINE_TYPE)).isEqualTo(expected);
+  }
+}
