@@ -52,6 +52,7 @@ final class BatchInference {
 
   /** Outcomes in the order of {@code batch}; {@code nowMs} stamps {@code predictedAt}. */
   List<Outcome> run(List<BufferedScan> batch, long nowMs) {
+    long t0 = System.nanoTime();
     Outcome[] outcomes = new Outcome[batch.size()];
     List<Ready> ready = new ArrayList<>(batch.size());
     List<Integer> readyAt = new ArrayList<>(batch.size());
@@ -84,6 +85,7 @@ final class BatchInference {
             "IMAGE_DECODE_FAILED", "decoder failed: " + e));
       }
     }
+    long t1 = System.nanoTime();
     if (!ready.isEmpty()) {
       try (ModelHolder.Lease lease = models.acquire()) {
         List<Outcome> inferred = infer(ready, lease, nowMs);
@@ -91,6 +93,10 @@ final class BatchInference {
           outcomes[readyAt.get(k)] = inferred.get(k);
         }
       }
+    }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("batch of {}: read+decode {} ms, inference {} ms", batch.size(),
+          (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
     }
     return List.of(outcomes);
   }
