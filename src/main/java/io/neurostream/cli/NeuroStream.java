@@ -33,6 +33,7 @@ public final class NeuroStream implements Runnable {
     BenchCommand.class,
     TrainerCommand.class,
     ModelsCommand.class,
+    DemoCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

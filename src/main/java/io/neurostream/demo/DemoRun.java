@@ -1,0 +1,529 @@
+package io.neurostream.demo;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.neurostream.avro.DementiaStage;
+import io.neurostream.avro.ReleaseStatus;
+import io.neurostream.classifier.ClassifierConfig;
+import io.neurostream.classifier.ClassifierKeys;
+import io.neurostream.classifier.ClassifierService;
+import io.neurostream.config.CommonKeys;
+import io.neurostream.imaging.PhantomGenerator;
+import io.neurostream.model.DjlDefaults;
+import io.neurostream.trainer.TrainerConfig;
+import io.neurostream.trainer.TrainerKeys;
+import io.neurostream.trainer.TrainerService;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One demo run, everything in this JVM: embedded broker and registry, phantoms, an initial model
+ * published through the trainer, the classifier following releases, a PACS streaming scans and a
+ * radiologist labelling a share of them, a fine-tune round and its hot-swap, then the summary and
+ * the report. The demo drives the trainer's rounds itself ({@link TrainerService#requestRound()}
+ * after every {@link DemoOptions#retrainAfter()} labels), so a run has a known number of rounds.
+ */
+public final class DemoRun {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
+  static final String APPLICATION_ID = "neurostream-demo-classifier";
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration SWAP_TIMEOUT = Duration.ofSeconds(90);
+  private static final long TICK_MS = 250;
+  /** The demo's promotion margin on holdout balanced accuracy. */
+  static final double MIN_IMPROVEMENT = 0.03;
+
+  private final DemoOptions o;
+  private final Path work;
+  private final PrintStream console;
+  private final DemoLog log;
+  private final long started = System.nanoTime();
+  private final Map<String, Duration> phases = new LinkedHashMap<>();
+  private final ScanLedger ledger = new ScanLedger();
+  private final List<DemoReport.Note> notes = new CopyOnWriteArrayList<>();
+  private final List<DemoReport.Hold> holds = new CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedQueue<ReleaseEvent> releaseQueue = new ConcurrentLinkedQueue<>();
+  private final List<ReleaseEvent> decisions = new CopyOnWriteArrayList<>();
+  private final Set<String> promotedVersions = ConcurrentHashMap.newKeySet();
+  private final Set<String> versionsAnnounced = new HashSet<>();
+  private final Map<String, String> roles = new ConcurrentHashMap<>();
+  private volatile String abort;
+  private volatile String phase = "starting";
+  private volatile int roundsRequested;
+  private volatile int totalScans;
+  private long phaseStart = System.nanoTime();
+  private long lastProgressAt;
+  private ProgressLine progressLine;
+
+  private DemoCohort cohort;
+  private InitialModel initial;
+  private TrainerService trainer;
+  private ClassifierService classifier;
+
+  private DemoRun(DemoOptions o, Path work, DemoLog log) {
+    this.o = o;
+    this.work = work;
+    this.log = log;
+    this.console = log.console();
+  }
+
+  /**
+   * Runs the demo. Its own lines go to the console (standard error as it was when called); the
+   * services' logs go to {@code demo.log} in the work dir.
+   *
+   * @throws IllegalStateException naming the problem and where to look when the run cannot go on
+   */
+  public static DemoResult run(DemoOptions options) throws InterruptedException {
+    DjlDefaults.apply();
+    Path work = prepareWorkDir(options.workDir());
+    try (DemoLog log = DemoLog.capture(work.resolve("demo.log"), options.verbose())) {
+      return new DemoRun(options, work, log).go();
+    }
+  }
+
+  private DemoResult go() throws InterruptedException {
+    checkSettings();
+    say("NeuroStream demo: " + o.describe());
+    say("work dir " + work + " (service logs in demo.log); synthetic phantoms, a research tool, not a medical device");
+    ScheduledExecutorService director = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "demo-director");
+      t.setDaemon(true);
+      return t;
+    });
+    DemoSummary summary;
+    String initialVersion;
+    long streamStart;
+    List<ReleaseEvent> releases;
+    // the broker starts while the phantoms are drawn and the initial model trains
+    CompletableFuture<EmbeddedPlatform> starting =
+        CompletableFuture.supplyAsync(() -> EmbeddedPlatform.start(work.resolve("kafka")));
+    try (EmbeddedPlatform platform = platformWhenReady(starting, this::prepareModel)) {
+      say("embedded Kafka at " + platform.bootstrapServers() + ", schema registry at " + platform.registryUrl()
+          + ", topics created");
+      endPhase("platform start (not overlapped)");
+      InitialModel initial = this.initial;
+      initialVersion = initial.version();
+      try (OutcomeWatcher watcher = new OutcomeWatcher(platform.client(), platform.serdeConfig(), ledger,
+          releaseQueue::add).start()) {
+        startServices(platform, initial);
+        endPhase("services");
+
+        streamStart = System.currentTimeMillis();
+        lastProgressAt = System.nanoTime();
+        progressLine = new ProgressLine(lastProgressAt);
+        director.scheduleWithFixedDelay(() -> tick(watcher), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        try (Radiologist radiologist = new Radiologist(platform.client(), platform.serdeConfig(), ledger,
+                o.labelDelay(), o.seed());
+             Pacs pacs = new Pacs(platform.client(), platform.serdeConfig(), ledger, radiologist, o.encoding(),
+                 o.labelFraction(), o.seed())) {
+          stream(pacs, cohort.stream());
+          endPhase("stream");
+          drain(watcher);
+          endPhase("drain");
+        }
+        director.shutdownNow();
+        director.awaitTermination(5, TimeUnit.SECONDS);
+        drainReleases();
+        releases = watcher.releases();
+        summary = DemoSummary.of(ledger.snapshot(), initialVersion, releases);
+        stopServices();
+      }
+    } finally {
+      director.shutdownNow();
+      stopServices();
+    }
+    endPhase("shutdown");
+
+    Path report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
+        new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes, holds));
+    endPhase("report");
+    if (!o.keepKafkaData()) {
+      deleteQuietly(work.resolve("kafka"));
+      deleteQuietly(work.resolve("state"));
+    }
+    return new DemoResult(work, report, log.path(), summary, initialVersion, elapsed(), phases);
+  }
+
+  /** Phantoms and the initial model, while the platform starts. */
+  private void prepareModel() {
+    PhantomGenerator generator = PhantomGenerator.builder().setSeed(o.seed()).optSize(o.imageSize())
+        .optProportions(o.proportions()).build();
+    cohort = DemoCohort.generate(work, generator, o.subjects(), o.slicesPerSubject(), o.initialSubjects(),
+        o.seed(), done -> { });
+    totalScans = cohort.stream().size();
+    say(String.format(Locale.ROOT, "%,d phantoms in phantoms/: %d subjects %s for the initial model, %d %s to "
+            + "stream (%,d scans)", o.subjects() * o.slicesPerSubject(), cohort.initialSubjectCount(),
+        stages(cohort.initialSubjects()), cohort.streamSubjectCount(), stages(cohort.streamSubjects()),
+        totalScans));
+    endPhase("phantoms");
+    if (o.model() != null) {
+      initial = InitialModel.given(o.model());
+    } else {
+      say(String.format(Locale.ROOT, "training the initial model: ResNet-%d at %d px, %d epochs on the %d "
+          + "initial subjects", o.depth(), o.imageSize(), o.initialEpochs(), cohort.initialSubjectCount()));
+      initial = InitialModel.train(cohort, work.resolve("models"), o, System.err);
+    }
+    roles.put(initial.version(), "initial");
+    say("initial model " + initial.version() + ": " + initial.description());
+    endPhase("initial model");
+  }
+
+  /**
+   * Runs {@code meanwhile} on this thread, then waits for the platform; closes the platform if
+   * {@code meanwhile} fails.
+   */
+  private static EmbeddedPlatform platformWhenReady(CompletableFuture<EmbeddedPlatform> starting,
+      Runnable meanwhile) throws InterruptedException {
+    try {
+      meanwhile.run();
+    } catch (RuntimeException e) {
+      starting.thenAccept(EmbeddedPlatform::close);
+      throw e;
+    }
+    try {
+      return starting.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("the embedded platform did not start: " + cause, cause);
+    }
+  }
+
+  /** The trainer as the demo runs it: rounds on the demo's request, the demo's gate, this bundle first. */
+  private Map<String, String> trainerSettings(Path initialBundle) {
+    Map<String, String> s = new LinkedHashMap<>();
+    // the demo asks for rounds itself; the trainer's own triggers stay out of the way
+    s.put(TrainerKeys.MIN_NEW_LABELS.name(), "10000000");
+    s.put(TrainerKeys.INTERVAL_MINUTES.name(), "0");
+    s.put(TrainerKeys.MAX_ROUND_SECONDS.name(), "150");
+    s.put(TrainerKeys.MIN_IMPROVEMENT.name(), Double.toString(MIN_IMPROVEMENT));
+    // The per-class recall guard is off in the demo: its holdout has two to five patients per stage,
+    // so one patient moves a class's recall by 0.2 or more, and a weak initial model reaches a high
+    // recall on the stage it over-predicts; the guard would reject nearly every candidate for noise.
+    // --set trainer.promotion.max.recall.drop=0.05 turns it back on.
+    s.put(TrainerKeys.MAX_RECALL_DROP.name(), "1");
+    s.put(TrainerKeys.SEED.name(), Long.toString(o.seed()));
+    s.put(TrainerKeys.BOOTSTRAP_BUNDLE.name(), initialBundle.toAbsolutePath().toString());
+    return s;
+  }
+
+  private Map<String, String> classifierSettings() {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put(ClassifierKeys.APPLICATION_ID.name(), APPLICATION_ID);
+    s.put(ClassifierKeys.NUM_STREAM_THREADS.name(), Integer.toString(o.streamThreads()));
+    return s;
+  }
+
+  /** Fails at once, before minutes of preparation, on a --set the services would refuse. */
+  private void checkSettings() {
+    ServiceSettings settings = new ServiceSettings("localhost:9092", "http://localhost:8081", work.resolve("state"),
+        o.settings());
+    settings.load(trainerSettings(work.resolve("models").resolve("initial.bundle")), new CommonKeys(),
+        new TrainerKeys());
+    settings.load(classifierSettings(), new CommonKeys(), new ClassifierKeys());
+  }
+
+  private void startServices(EmbeddedPlatform platform, InitialModel initial) throws InterruptedException {
+    ServiceSettings settings = new ServiceSettings(platform.bootstrapServers(), platform.registryUrl(),
+        work.resolve("state"), o.settings());
+    phase = "starting the trainer";
+    Map<String, String> trainerSettings = trainerSettings(initial.bundle());
+    trainer = TrainerService.start(
+        TrainerConfig.from(settings.load(trainerSettings, new CommonKeys(), new TrainerKeys())),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    say(String.format(Locale.ROOT, "trainer started (gate: promote if holdout balanced accuracy improves by "
+        + "%s or more, per-class recall drop at most %s); publishing the initial model as the first release",
+        settings.effective(trainerSettings, TrainerKeys.MIN_IMPROVEMENT.name()),
+        settings.effective(trainerSettings, TrainerKeys.MAX_RECALL_DROP.name())));
+    phase = "waiting for the initial release";
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (!promotedVersions.contains(initial.version())) {
+      drainReleases();
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the trainer did not publish the initial model within "
+            + START_TIMEOUT.toSeconds() + " s; see " + log.path());
+      }
+      Thread.sleep(100);
+    }
+
+    phase = "starting the classifier";
+    Map<String, String> classifierSettings = classifierSettings();
+    classifier = ClassifierService.start(ClassifierConfig.from(
+            settings.load(classifierSettings, new CommonKeys(), new ClassifierKeys())),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (classifier.state().orElse(KafkaStreams.State.CREATED) != KafkaStreams.State.RUNNING) {
+      KafkaStreams.State state = classifier.state().orElse(KafkaStreams.State.CREATED);
+      if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
+          || System.nanoTime() > deadline) {
+        throw new IllegalStateException("the classifier did not start (Kafka Streams " + state + "); see "
+            + log.path());
+      }
+      Thread.sleep(100);
+    }
+    say("classifier running, serving " + classifier.modelVersion().orElse("?") + " (metrics on :"
+        + classifier.metricsPort() + "/metrics, trainer on :" + trainer.opsPort() + ")");
+  }
+
+  /**
+   * Streams the scans at the configured rate. The last {@link DemoOptions#holdBack()} of them wait
+   * until the trainer decided on its first round (and, if it promoted, until the classifier serves
+   * the new model), so that the run shows both models serving.
+   */
+  private void stream(Pacs pacs, List<StreamScan> scans) throws InterruptedException {
+    int holdAt = scans.size() - (int) Math.round(scans.size() * o.holdBack());
+    BooleanSupplier stop = () -> abort != null;
+    say(String.format(Locale.ROOT, "streaming %,d scans at %.0f/s; the radiologist labels %.0f%% of them; "
+        + "fine-tune after %d labels", scans.size(), o.rate(), 100 * o.labelFraction(), o.retrainAfter()));
+    phase = "streaming";
+    pacs.stream(scans.subList(0, holdAt), o.rate(), stop);
+    checkAbort();
+    if (holdAt < scans.size()) {
+      awaitFirstDecision();
+      phase = "streaming";
+      pacs.stream(scans.subList(holdAt, scans.size()), o.rate(), stop);
+      checkAbort();
+    }
+    say(String.format(Locale.ROOT, "all %,d scans sent; waiting for the last predictions", ledger.sentCount()));
+  }
+
+  private void awaitFirstDecision() throws InterruptedException {
+    if (roundsRequested == 0) {
+      say("only " + ledger.progress().labels() + " labels so far; asking the trainer for a round now");
+      requestRound();
+    }
+    if (decisions.isEmpty()) {
+      phase = "holding the rest of the stream until the trainer decides";
+      say("holding the last " + (totalScans - ledger.sentCount()) + " scans until the trainer decides on round 1");
+    }
+    long holdFrom = System.currentTimeMillis();
+    try {
+      awaitDecisionAndSwap();
+    } finally {
+      holds.add(new DemoReport.Hold(holdFrom, System.currentTimeMillis()));
+    }
+  }
+
+  private void awaitDecisionAndSwap() throws InterruptedException {
+    long deadline = System.nanoTime() + o.decisionTimeout().toNanos();
+    while (decisions.isEmpty() && System.nanoTime() < deadline) {
+      checkAbort();
+      Thread.sleep(100);
+    }
+    if (decisions.isEmpty()) {
+      say("the trainer decided nothing within " + o.decisionTimeout().toSeconds() + " s (see " + log.path()
+          + "); streaming the rest with the initial model");
+      return;
+    }
+    ReleaseEvent first = decisions.get(0);
+    if (first.status() == ReleaseStatus.PROMOTED) {
+      phase = "waiting for the classifier to swap to " + first.version();
+      long swapDeadline = System.nanoTime() + SWAP_TIMEOUT.toNanos();
+      while (!first.version().equals(classifier.modelVersion().orElse(null)) && System.nanoTime() < swapDeadline) {
+        checkAbort();
+        Thread.sleep(50);
+      }
+      if (!first.version().equals(classifier.modelVersion().orElse(null))) {
+        say("the classifier has not swapped to " + first.version() + " within " + SWAP_TIMEOUT.toSeconds()
+            + " s (see " + log.path() + "); streaming on");
+      }
+    }
+  }
+
+  /** Waits until every scan sent has an outcome, giving up after a while without any progress. */
+  private void drain(OutcomeWatcher watcher) throws InterruptedException {
+    phase = "waiting for the last predictions";
+    int last = -1;
+    long lastChange = System.nanoTime();
+    while (ledger.pending() > 0) {
+      watcher.check();
+      int pending = ledger.pending();
+      if (pending != last) {
+        last = pending;
+        lastChange = System.nanoTime();
+      } else if (System.nanoTime() - lastChange > o.drainTimeout().toNanos()) {
+        say(pending + " scans still without an outcome after " + o.drainTimeout().toSeconds()
+            + " s without progress; giving up waiting (see " + log.path() + ")");
+        return;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** The director's beat: decisions, swaps, round requests, the progress line. */
+  private void tick(OutcomeWatcher watcher) {
+    try {
+      drainReleases();
+      ScanLedger.Progress p = ledger.progress();
+      for (String v : p.versions()) {
+        if (versionsAnnounced.add(v) && !v.equals(p.versions().get(0))) {
+          say("hot-swap: the classifier's first prediction with " + v + " (" + roles.getOrDefault(v, "?") + ")");
+        }
+      }
+      if (roundsRequested < o.rounds() && p.labels() >= (long) o.retrainAfter() * (roundsRequested + 1)) {
+        say(p.labels() + " labels: asking the trainer for fine-tune round " + (roundsRequested + 1));
+        requestRound();
+      }
+      KafkaStreams.State state = classifier == null ? null : classifier.state().orElse(null);
+      if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+        abort = "the classifier stopped (Kafka Streams " + state + ")";
+      }
+      try {
+        watcher.check();
+      } catch (IllegalStateException e) {
+        abort = e.getMessage();
+      }
+      long now = System.nanoTime();
+      if (now - lastProgressAt >= o.progressInterval().toNanos()) {
+        lastProgressAt = now;
+        say(progressLine.format(p, now, totalScans, roles, phaseNote()));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("demo director: {}", e.toString(), e);
+    }
+  }
+
+  private String phaseNote() {
+    String note = phase.equals("streaming") ? "" : phase;
+    if (roundsRequested > decisions.size()) {
+      note += (note.isEmpty() ? "" : " | ") + "trainer: round " + roundsRequested + " running";
+    }
+    return note;
+  }
+
+  private void requestRound() {
+    roundsRequested++;
+    notes.add(new DemoReport.Note(System.currentTimeMillis(), "round " + roundsRequested + " requested ("
+        + ledger.progress().labels() + " labels)"));
+    trainer.requestRound();
+  }
+
+  /** Announces releases as they are read and keeps the fine-tune decisions. */
+  private synchronized void drainReleases() {
+    for (ReleaseEvent r; (r = releaseQueue.poll()) != null; ) {
+      if (r.status() == ReleaseStatus.PROMOTED) {
+        promotedVersions.add(r.version());
+      }
+      if (!r.isFineTune()) {
+        say("release " + r.version() + " " + r.status() + ": " + r.reason());
+        continue;
+      }
+      decisions.add(r);
+      roles.putIfAbsent(r.version(), "fine-tune " + decisions.size());
+      String figures = r.balancedAccuracy().isPresent() && r.parentBalancedAccuracy().isPresent()
+          ? String.format(Locale.ROOT, " (holdout balanced accuracy %.3f -> %.3f)",
+              r.parentBalancedAccuracy().get(), r.balancedAccuracy().get())
+          : "";
+      say("trainer: fine-tuned " + r.version() + " " + r.status() + figures + ": " + r.reason());
+      if (r.status() != ReleaseStatus.PROMOTED) {
+        say("the candidate was not promoted; the classifier keeps serving " + r.parentVersion());
+      }
+    }
+  }
+
+  private void checkAbort() {
+    if (abort != null) {
+      throw new IllegalStateException("the demo stopped: " + abort + "; see " + log.path());
+    }
+  }
+
+  private void stopServices() {
+    if (trainer != null) {
+      trainer.close();
+      trainer = null;
+    }
+    if (classifier != null) {
+      classifier.close();
+      classifier = null;
+    }
+  }
+
+  private void endPhase(String name) {
+    long now = System.nanoTime();
+    phases.put(name, Duration.ofNanos(now - phaseStart));
+    phaseStart = now;
+  }
+
+  private Duration elapsed() {
+    return Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  private synchronized void say(String line) {
+    long s = elapsed().toSeconds();
+    String stamped = String.format(Locale.ROOT, "[%2d:%02d] %s", s / 60, s % 60, line);
+    console.println(stamped);
+    console.flush();
+    log.record("demo | " + stamped);
+  }
+
+  private static String stages(Map<DementiaStage, Integer> perStage) {
+    List<String> parts = new ArrayList<>();
+    for (DementiaStage s : DementiaStage.values()) {
+      parts.add(Integer.toString(perStage.getOrDefault(s, 0)));
+    }
+    return "(" + String.join("/", parts) + " Non/VeryMild/Mild/Moderate)";
+  }
+
+  private static Path prepareWorkDir(Path requested) {
+    try {
+      if (requested == null) {
+        return Files.createTempDirectory("neurostream-demo-").toAbsolutePath();
+      }
+      Path dir = requested.toAbsolutePath();
+      if (Files.exists(dir)) {
+        if (!Files.isDirectory(dir)) {
+          throw new IllegalArgumentException("--work-dir " + dir + " is a file; choose a directory");
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+          if (entries.findAny().isPresent()) {
+            throw new IllegalArgumentException("--work-dir " + dir + " is not empty; choose a new directory "
+                + "(every demo starts from a fresh broker) or delete it");
+          }
+        }
+      }
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the work dir: " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      LOG.debug("could not delete {}: {}", dir, e.toString());
+    }
+  }
+}

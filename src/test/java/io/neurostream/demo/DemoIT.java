@@ -1,0 +1,78 @@
+package io.neurostream.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.neurostream.avro.ReleaseStatus;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo end to end with small options, everything real: embedded broker and registry, the
+ * classifier and the trainer services, a trained initial model, a fine-tune round and its hot-swap.
+ */
+class DemoIT {
+
+  @TempDir Path dir;
+
+  @Test
+  void shouldPromoteAFineTunedModelServeItAndAccountForEveryScan() throws Exception {
+    // given a small run: a weak initial model (24 subjects, 4 epochs), 90 streamed subjects × 6
+    // slices, a round after 250 labels, the last 30% of the stream held until the decision
+    DemoOptions options = DemoOptions.builder()
+        .optWorkDir(dir.resolve("work"))
+        .optSubjects(114)
+        .optInitialSubjects(24)
+        .optInitialEpochs(4)
+        .optSlicesPerSubject(6)
+        .optRate(30)
+        .optRetrainAfter(250)
+        .optHoldBack(0.3)
+        .optLabelDelay(Duration.ofMillis(500))
+        .build();
+
+    // when
+    DemoResult result = DemoRun.run(options);
+
+    // then a fine-tuned model was promoted and served part of the stream
+    DemoSummary summary = result.summary();
+    assertThat(summary.decisions()).first().extracting(ReleaseEvent::status).isEqualTo(ReleaseStatus.PROMOTED);
+    assertThat(summary.promotionServed()).isTrue();
+    assertThat(summary.rows()).extracting(DemoSummary.VersionRow::role).containsExactly("initial", "fine-tune 1");
+    assertThat(summary.rows()).allSatisfy(r -> assertThat(r.scans()).isPositive());
+    // and every scan is accounted for, exactly once
+    assertThat(summary.accounting().complete()).as(summary.accounting().describe()).isTrue();
+    assertThat(summary.accounting().sent()).isEqualTo(options.streamScans());
+    assertThat(summary.rows().stream().mapToInt(DemoSummary.VersionRow::scans).sum())
+        .isEqualTo(summary.accounting().predictions());
+    // and the report exists with its charts
+    assertThat(result.report()).exists();
+    String html = Files.readString(result.report());
+    Path reportDir = result.report().getParent();
+    for (String png : new String[] {DemoReport.ACCURACY_PNG, DemoReport.LATENCY_PNG}) {
+      assertThat(html).contains("src=\"" + png + "\"");
+      assertPng(reportDir.resolve(png));
+    }
+    for (DemoSummary.VersionRow row : summary.rows()) {
+      Path confusion = reportDir.resolve("confusion-" + row.version() + ".png");
+      assertThat(html).contains(confusion.getFileName().toString());
+      assertPng(confusion);
+    }
+    // and the printed summary says so
+    StringWriter out = new StringWriter();
+    result.print(new PrintWriter(out));
+    assertThat(out.toString()).contains("every scan accounted for", "fine-tune 1", "PROMOTED", "report.html");
+  }
+
+  private static void assertPng(Path file) throws Exception {
+    BufferedImage img = ImageIO.read(file.toFile());
+    assertThat(img).as(file.toString()).isNotNull();
+    assertThat(img.getWidth()).isGreaterThan(400);
+  }
+}
