@@ -24,6 +24,7 @@ public final class NeuroStream implements Runnable {
     TopicsCommand.class,
     ConfigCommand.class,
     GenerateCommand.class,
+    ClassifierCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,258 @@
+package io.neurostream.classifier;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.neurostream.avro.ModelRelease;
+import io.neurostream.classifier.release.ArtifactStores;
+import io.neurostream.classifier.release.ReleaseFollower;
+import io.neurostream.kafka.Topics;
+import io.neurostream.model.ComputeDevice;
+import io.neurostream.model.DjlDefaults;
+import io.neurostream.ops.HealthCheck;
+import io.neurostream.ops.OpsServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running classifier: Kafka Streams over {@link ClassifierTopology}, the {@link ReleaseFollower}
+ * that keeps the model current, and the ops endpoint. Start-up order matters: the releases topic
+ * is read to its end and the model it names is loaded before the first scan is consumed, so a
+ * restarted instance never goes back to an older version than it served before.
+ */
+public final class ClassifierService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClassifierService.class);
+  /** How long {@link #close()} lets Kafka Streams finish the in-flight batch and commit. */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(25);
+  private static final int MAX_THREAD_REPLACEMENTS_PER_MINUTE = 5;
+
+  private final ClassifierConfig config;
+  private final ClassifierMetrics metrics;
+  private final ModelHolder models = new ModelHolder();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Deque<Long> replacements = new ArrayDeque<>();
+  private volatile KafkaStreams streams;
+  private volatile boolean failed;
+  private ReleaseFollower follower;
+  private OpsServer ops;
+
+  private ClassifierService(ClassifierConfig config, ClassifierMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Starts the classifier: ops endpoint, model (release or bundle), then Kafka Streams.
+   *
+   * @throws IllegalStateException naming the fix if no model can be found to serve
+   */
+  public static ClassifierService start(ClassifierConfig config, PrometheusMeterRegistry registry)
+      throws InterruptedException {
+    ClassifierService service = new ClassifierService(config, new ClassifierMetrics(registry));
+    try {
+      service.startUp(registry);
+    } catch (RuntimeException | InterruptedException e) {
+      service.close();
+      throw e;
+    }
+    return service;
+  }
+
+  private void startUp(PrometheusMeterRegistry registry) throws InterruptedException {
+    DjlDefaults.apply();
+    ops = OpsServer.start(config.common().metricsPort(), registry, this::liveness, this::readiness);
+    TopologySettings settings = config.topology();
+    BundleModelLoader loader = new BundleModelLoader(
+        ComputeDevice.resolve(config.device()), settings.batchMaxSize());
+    Optional<String> pin = config.modelVersion();
+
+    Optional<BundleScanModel> pinnedBundle = Optional.empty();
+    if (pin.isPresent() && config.modelBundle().isPresent()) {
+      BundleScanModel bundle = loader.load(config.modelBundle().get());
+      if (bundle.version().equals(pin.get())) {
+        pinnedBundle = Optional.of(bundle);
+      } else {
+        bundle.close();
+      }
+    }
+    if (pinnedBundle.isPresent()) {
+      LOG.info("model.version={} pinned and served from {}; not following releases", pin.get(),
+          config.modelBundle().get());
+      models.offerInitial(pinnedBundle.get());
+      metrics.modelServed(pin.get());
+    } else {
+      Map<String, Object> client = config.common().kafkaProperties();
+      Deserializer<ModelRelease> releases =
+          Topics.MODEL_RELEASES.valueSerde(config.common().serdeConfig()).deserializer();
+      Path work = config.common().stateDir().resolve(config.applicationId()).resolve("artifacts");
+      follower = new ReleaseFollower(Topics.MODEL_RELEASES.name(), client, releases,
+          new ArtifactStores(client, Duration.ofMinutes(5)), loader, models, metrics, pin, work)
+          .start();
+      if (!follower.awaitCaughtUp(Duration.ofMinutes(2))) {
+        LOG.warn("releases topic not read to its end within 2 minutes; starting with what is known");
+      }
+      if (!models.hasModel() && config.modelBundle().isPresent() && pin.isEmpty()) {
+        BundleScanModel bundle = loader.load(config.modelBundle().get());
+        String version = bundle.version();
+        if (models.offerInitial(bundle)) {
+          metrics.modelServed(version);
+          LOG.info("no PROMOTED release yet; serving --model bundle {}", version);
+        }
+      }
+      if (!models.hasModel()) {
+        LOG.warn("no model to serve yet: {}; waiting for a PROMOTED release on {}",
+            pin.map(v -> "model.version=" + v + " has no release").orElse("no --model BUNDLE given"),
+            Topics.MODEL_RELEASES.name());
+        while (!models.hasModel() && !closed.get()) {
+          Thread.sleep(200);
+        }
+      }
+    }
+
+    Topology topology = ClassifierTopology.build(
+        settings, config.common().serdeConfig(), models, metrics);
+    KafkaStreams ks = new KafkaStreams(topology, config.streamsProperties());
+    ks.setStateListener((now, before) -> {
+      LOG.info("kafka streams state {} -> {}", before, now);
+      if (now == KafkaStreams.State.ERROR) {
+        failed = true;
+      }
+      if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+        stopped.countDown();
+      }
+    });
+    ks.setUncaughtExceptionHandler(this::onStreamThreadException);
+    metrics.consumerLag(() -> maxLag(ks));
+    streams = ks;
+    LOG.info("classifier {} starting: {} stream thread(s), batch.max.size={}, batch.max.delay.ms={}, "
+            + "processing.guarantee={}, model {}", config.applicationId(), config.numStreamThreads(),
+        settings.batchMaxSize(), settings.batchMaxDelayMs(), config.processingGuarantee(),
+        models.version().orElse("?"));
+    ks.start();
+  }
+
+  private StreamThreadExceptionResponse onStreamThreadException(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof Error) {
+        LOG.error("stream thread died of {}; shutting the client down", t.toString(), e);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
+    }
+    long now = System.currentTimeMillis();
+    synchronized (replacements) {
+      replacements.addLast(now);
+      while (!replacements.isEmpty() && replacements.peekFirst() < now - 60_000) {
+        replacements.removeFirst();
+      }
+      if (replacements.size() > MAX_THREAD_REPLACEMENTS_PER_MINUTE) {
+        LOG.error("stream threads failed {} times within a minute, last with {}; shutting down so "
+            + "the orchestrator restarts the instance", replacements.size(), e.toString(), e);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
+    }
+    LOG.warn("stream thread failed with {}; replacing it (its open transaction is aborted and the "
+        + "records are processed again)", e.toString(), e);
+    return StreamThreadExceptionResponse.REPLACE_THREAD;
+  }
+
+  private static double maxLag(KafkaStreams ks) {
+    double max = 0;
+    for (Map.Entry<MetricName, ? extends Metric> m : ks.metrics().entrySet()) {
+      MetricName name = m.getKey();
+      if (!name.name().equals("records-lag-max")
+          || !name.group().equals("consumer-fetch-manager-metrics")
+          || name.tags().getOrDefault("client-id", "").contains("restore-consumer")) {
+        continue;
+      }
+      Object v = m.getValue().metricValue();
+      if (v instanceof Number n && !Double.isNaN(n.doubleValue())) {
+        max = Math.max(max, n.doubleValue());
+      }
+    }
+    return max;
+  }
+
+  private HealthCheck.Status liveness() {
+    KafkaStreams ks = streams;
+    if (ks != null && (ks.state() == KafkaStreams.State.ERROR
+        || ks.state() == KafkaStreams.State.PENDING_ERROR)) {
+      return HealthCheck.Status.down("kafka streams " + ks.state());
+    }
+    return HealthCheck.Status.up("alive");
+  }
+
+  private HealthCheck.Status readiness() {
+    KafkaStreams ks = streams;
+    String model = models.version().orElse(null);
+    if (ks == null || ks.state() != KafkaStreams.State.RUNNING || model == null) {
+      return HealthCheck.Status.down("streams=" + (ks == null ? "NOT_STARTED" : ks.state())
+          + " model=" + (model == null ? "none" : model));
+    }
+    return HealthCheck.Status.up("streams=RUNNING model=" + model);
+  }
+
+  /** The model version served now. */
+  public Optional<String> modelVersion() {
+    return models.version();
+  }
+
+  /** The port of the ops endpoint. */
+  public int metricsPort() {
+    return ops.port();
+  }
+
+  /** Kafka Streams' state, or empty before it is created. */
+  public Optional<KafkaStreams.State> state() {
+    KafkaStreams ks = streams;
+    return ks == null ? Optional.empty() : Optional.of(ks.state());
+  }
+
+  /**
+   * Blocks until Kafka Streams stops (close, or a fatal error).
+   *
+   * @return 0 after a clean stop, 1 after a fatal error
+   */
+  public int awaitStopped() throws InterruptedException {
+    stopped.await();
+    return failed ? 1 : 0;
+  }
+
+  /**
+   * Stops within {@link #CLOSE_TIMEOUT}: the stream threads finish the batch in hand, commit
+   * (scans still buffered stay in the changelogged store for the next owner), and exit.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("classifier stopping");
+    KafkaStreams ks = streams;
+    if (ks != null) {
+      boolean clean = ks.close(CLOSE_TIMEOUT);
+      LOG.info("kafka streams closed {}", clean ? "cleanly" : "after the timeout");
+    }
+    stopped.countDown();
+    if (follower != null) {
+      follower.close();
+    }
+    models.close();
+    if (ops != null) {
+      ops.close();
+    }
+  }
+}

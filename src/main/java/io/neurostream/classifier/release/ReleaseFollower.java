@@ -1,0 +1,251 @@
+package io.neurostream.classifier.release;
+
+import io.neurostream.avro.ModelRelease;
+import io.neurostream.classifier.ClassifierMetrics;
+import io.neurostream.classifier.ModelHolder;
+import io.neurostream.classifier.ModelLoader;
+import io.neurostream.classifier.ScanModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the model-releases topic and keeps the {@link ModelHolder} serving what it says
+ * (see {@link ReleaseLedger} for the rule). Runs its own {@code read_committed} consumer with no
+ * consumer group, outside the exactly-once topology: every instance reads every release. A new
+ * target is fetched, verified, loaded and warmed up on this thread, then swapped in; a release that
+ * fails any of that is refused, logged and counted, and the current model keeps serving.
+ */
+public final class ReleaseFollower implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReleaseFollower.class);
+
+  private final String topic;
+  private final Map<String, Object> clientConfig;
+  private final Deserializer<ModelRelease> deserializer;
+  private final ArtifactStore artifacts;
+  private final ModelLoader loader;
+  private final ModelHolder holder;
+  private final ClassifierMetrics metrics;
+  private final Optional<String> pin;
+  private final Path workDir;
+
+  private final ReleaseLedger ledger = new ReleaseLedger();
+  private final Set<String> refused = new HashSet<>();
+  private final CountDownLatch caughtUp = new CountDownLatch(1);
+  private volatile boolean running = true;
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private Thread thread;
+
+  public ReleaseFollower(
+      String topic,
+      Map<String, Object> clientConfig,
+      Deserializer<ModelRelease> deserializer,
+      ArtifactStore artifacts,
+      ModelLoader loader,
+      ModelHolder holder,
+      ClassifierMetrics metrics,
+      Optional<String> pin,
+      Path workDir) {
+    this.topic = topic;
+    this.clientConfig = Map.copyOf(clientConfig);
+    this.deserializer = deserializer;
+    this.artifacts = artifacts;
+    this.loader = loader;
+    this.holder = holder;
+    this.metrics = metrics;
+    this.pin = pin;
+    this.workDir = workDir;
+  }
+
+  /** Starts following on a daemon thread named {@code release-follower}. */
+  public ReleaseFollower start() {
+    thread = new Thread(this::run, "release-follower");
+    thread.setDaemon(true);
+    thread.start();
+    return this;
+  }
+
+  /**
+   * Waits until the topic has been read to its end once and the release it names (if any) has
+   * been loaded or refused, so a restarted instance resumes with the version it served before.
+   *
+   * @return false if that did not happen within {@code timeout}
+   */
+  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void run() {
+    Map<String, Object> props = new HashMap<>(clientConfig);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "release-follower-" + UUID.randomUUID());
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer = c;
+      List<TopicPartition> partitions = partitions(c);
+      c.assign(partitions);
+      c.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = c.endOffsets(partitions);
+      while (running && !reached(c, end)) {
+        c.poll(Duration.ofMillis(200)).forEach(this::record);
+      }
+      LOG.info("release follower caught up: {} versions on {}{}", ledger.size(), topic,
+          pin.map(v -> ", pinned to " + v).orElse(""));
+      reconcile();
+      caughtUp.countDown();
+      while (running) {
+        var records = c.poll(Duration.ofMillis(500));
+        if (!records.isEmpty()) {
+          records.forEach(this::record);
+          reconcile();
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        LOG.error("release follower woken up unexpectedly", e);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("release follower stopped: {}; the current model keeps serving, restart to follow "
+          + "releases again", e.toString(), e);
+    } finally {
+      caughtUp.countDown();
+    }
+  }
+
+  private List<TopicPartition> partitions(KafkaConsumer<?, ?> c) {
+    while (running) {
+      List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
+      if (infos != null && !infos.isEmpty()) {
+        List<TopicPartition> tps = new ArrayList<>();
+        infos.forEach(i -> tps.add(new TopicPartition(topic, i.partition())));
+        return tps;
+      }
+      LOG.warn("topic {} does not exist yet; create it (neurostream topics) — retrying", topic);
+      sleep(Duration.ofSeconds(2));
+    }
+    return List.of();
+  }
+
+  private void record(ConsumerRecord<byte[], byte[]> r) {
+    if (r.value() == null) {
+      return; // a tombstone: compaction of an old release
+    }
+    try {
+      ledger.record(deserializer.deserialize(r.topic(), r.headers(), r.value()));
+    } catch (RuntimeException e) {
+      metrics.releaseRefused("UNDECODABLE_RELEASE");
+      LOG.warn("release record {}-{}@{} is not a readable ModelRelease and is ignored: {}",
+          r.topic(), r.partition(), r.offset(), e.getMessage());
+    }
+  }
+
+  private void reconcile() {
+    Optional<ModelRelease> target = ledger.target(pin);
+    if (target.isEmpty()) {
+      pin.ifPresent(v -> LOG.warn("pinned model.version={} has no release on {} yet", v, topic));
+      return;
+    }
+    ModelRelease release = target.get();
+    String version = release.getVersion();
+    if (holder.version().filter(version::equals).isPresent()) {
+      return;
+    }
+    String attempt = version + "|" + release.getArtifactSha256() + "|" + release.getCreatedAt();
+    if (refused.contains(attempt)) {
+      return;
+    }
+    LOG.info("release {} ({}) is the target; fetching {}", version, release.getStatus(),
+        release.getArtifactUri());
+    Path artifact = null;
+    try {
+      artifact = artifacts.fetch(release, workDir);
+      ScanModel model;
+      try {
+        model = loader.load(artifact, version);
+      } catch (Exception e) {
+        throw new ArtifactException(ArtifactException.Reason.LOAD_FAILED,
+            "release " + version + " passed verification but does not load: " + e.getMessage(), e);
+      }
+      Optional<String> previous = holder.swap(model);
+      metrics.modelServed(version);
+      if (previous.isPresent()) {
+        metrics.swapped();
+      }
+      LOG.info("release {} serving (was {})", version, previous.orElse("none"));
+    } catch (ArtifactException e) {
+      refused.add(attempt);
+      metrics.releaseRefused(e.reason().name());
+      LOG.warn("release {} refused ({}): {}; still serving {}", version, e.reason(),
+          e.getMessage(), holder.version().orElse("no model"));
+    } finally {
+      if (artifact != null) {
+        deleteQuietly(artifact);
+      }
+    }
+  }
+
+  private static boolean reached(KafkaConsumer<?, ?> c, Map<TopicPartition, Long> end) {
+    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+      if (c.position(e.getKey()) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      LOG.debug("could not delete {}: {}", p, e.toString());
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    KafkaConsumer<?, ?> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    if (thread != null) {
+      try {
+        thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.neurostream.classifier.release;
+
+import io.neurostream.avro.ModelRelease;
+import io.neurostream.avro.ReleaseStatus;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the releases topic says should be served. The rule, shared with the trainer: each version's
+ * newest record counts; among versions whose newest record is PROMOTED, the one with the latest
+ * {@code createdAt} is served. So a rollback is either a ROLLED_BACK record for the bad version
+ * (the previous promoted one comes back) or a PROMOTED re-release of an older version with a
+ * newer {@code createdAt}. REJECTED releases are never served. A pin serves one version whatever
+ * the topic says later.
+ */
+public final class ReleaseLedger {
+
+  private record Entry(ModelRelease release, long sequence) {}
+
+  private final Map<String, Entry> newestByVersion = new HashMap<>();
+  private long sequence;
+
+  /** Records one release as read from the topic, in topic order. */
+  public void record(ModelRelease release) {
+    newestByVersion.put(release.getVersion(), new Entry(release, sequence++));
+  }
+
+  /** The release to serve: the pinned version if {@code pin} is set, else the newest promoted. */
+  public Optional<ModelRelease> target(Optional<String> pin) {
+    if (pin.isPresent()) {
+      return Optional.ofNullable(newestByVersion.get(pin.get())).map(Entry::release);
+    }
+    return newestByVersion.values().stream()
+        .filter(e -> e.release().getStatus() == ReleaseStatus.PROMOTED)
+        .max(Comparator.<Entry>comparingLong(e -> e.release().getCreatedAt().toEpochMilli())
+            .thenComparingLong(Entry::sequence))
+        .map(Entry::release);
+  }
+
+  public int size() {
+    return newestByVersion.size();
+  }
+}

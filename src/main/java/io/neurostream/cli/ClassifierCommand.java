@@ -1,0 +1,101 @@
+package io.neurostream.cli;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.neurostream.classifier.ClassifierConfig;
+import io.neurostream.classifier.ClassifierKeys;
+import io.neurostream.classifier.ClassifierService;
+import io.neurostream.config.CommonKeys;
+import io.neurostream.config.Configuration;
+import io.neurostream.model.DjlDefaults;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code neurostream classifier}: the streaming classifier service. */
+@Command(
+    name = "classifier",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Classify the scans on mri.scans into mri.predictions (dead letters to mri.scans.dlq), "
+          + "following model releases on mri.model-releases. Runs until SIGTERM; then finishes "
+          + "the batch in hand, commits and exits within 30 s.",
+      "Metrics on http://HOST:metrics.port/metrics, probes on /live and /ready."
+    })
+public final class ClassifierCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClassifierCommand.class);
+
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+      description = "Kafka brokers (bootstrap.servers, env KAFKA_BOOTSTRAP_SERVERS).")
+  String bootstrap;
+
+  @Option(names = "--registry", paramLabel = "URL",
+      description = "Schema registry URL (schema.registry.url).")
+  String registry;
+
+  @Option(names = "--model", paramLabel = "BUNDLE",
+      description = "Model bundle served until a PROMOTED release exists (model.bundle).")
+  Path model;
+
+  @Option(names = "--model-version", paramLabel = "VERSION",
+      description = "Serve this version only and stop following releases (model.version).")
+  String modelVersion;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Stream threads, each with its own Predictor (num.stream.threads).")
+  Integer threads;
+
+  @Option(names = "--application-id", paramLabel = "ID",
+      description = "Kafka Streams application id (application.id).")
+  String applicationId;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "Port of /metrics, /live, /ready; 0 picks one (metrics.port).")
+  Integer metricsPort;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Kafka Streams state directory (state.dir).")
+  Path stateDir;
+
+  @Mixin ConfigOptions config;
+
+  @Override
+  public Integer call() throws Exception {
+    DjlDefaults.apply();
+    Configuration configuration = Configuration.load(config.sources()
+        .optFlag(CommonKeys.BOOTSTRAP_SERVERS.name(), bootstrap, "--bootstrap")
+        .optFlag(CommonKeys.SCHEMA_REGISTRY_URL.name(), registry, "--registry")
+        .optFlag(CommonKeys.METRICS_PORT.name(), metricsPort, "--metrics-port")
+        .optFlag(CommonKeys.STATE_DIR.name(), stateDir, "--state-dir")
+        .optFlag(ClassifierKeys.MODEL_BUNDLE.name(), model, "--model")
+        .optFlag(ClassifierKeys.MODEL_VERSION.name(), modelVersion, "--model-version")
+        .optFlag(ClassifierKeys.NUM_STREAM_THREADS.name(), threads, "--threads")
+        .optFlag(ClassifierKeys.APPLICATION_ID.name(), applicationId, "--application-id")
+        .build(), new CommonKeys(), new ClassifierKeys());
+    configuration.summary().forEach(line -> LOG.info("config {}", line));
+    ClassifierConfig classifier = ClassifierConfig.from(configuration);
+
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+
+    ClassifierService service = ClassifierService.start(classifier, metrics);
+    Thread hook = new Thread(service::close, "classifier-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    int code = service.awaitStopped();
+    if (code != 0) {
+      LOG.error("classifier stopped after a fatal error; see the log above");
+    }
+    service.close();
+    return code;
+  }
+}
