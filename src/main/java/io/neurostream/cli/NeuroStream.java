@@ -24,6 +24,9 @@ public final class NeuroStream implements Runnable {
     TopicsCommand.class,
     ConfigCommand.class,
     GenerateCommand.class,
+    TrainCommand.class,
+    EvaluateCommand.class,
+    BenchCommand.class,
     ClassifierCommand.class,
   };
 

@@ -1,0 +1,70 @@
+package io.neurostream.cli;
+
+import io.neurostream.model.DjlDefaults;
+import io.neurostream.model.EngineBenchmark;
+import io.neurostream.model.ModelSpec;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code neurostream bench engine}: inference speed of the classifier network on this machine. */
+@Command(
+    name = "engine",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Time ResNet inference (the seed's ResNet50 at 128 px by default): per batch size, warm-up",
+      "batches excluded, median latency of the timed batches and the images/s it implies.",
+      "Engine settings come from the environment (OMP_NUM_THREADS, MXNET_ENGINE_TYPE, ...)."
+    })
+public final class BenchEngineCommand implements Callable<Integer> {
+
+  @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,32", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+  List<Integer> batchSizes;
+
+  @Option(names = "--image-size", defaultValue = "128", description = "Input size in pixels (default: ${DEFAULT-VALUE}).")
+  int imageSize;
+
+  @Option(names = "--depth", defaultValue = "50", description = "ResNet depth (default: ${DEFAULT-VALUE}).")
+  int depth;
+
+  @Option(names = "--channels", defaultValue = "3", description = "Input channels (default: ${DEFAULT-VALUE}).")
+  int channels;
+
+  @Option(names = "--repeats", defaultValue = "10", description = "Timed batches per batch size (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up batches per batch size (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu0, ... (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--end-to-end", negatable = true, defaultValue = "true",
+      description = "Also time the BatchPredictor path (preprocessing + softmax) (default: ${DEFAULT-VALUE}).")
+  boolean endToEnd;
+
+  @Override
+  public Integer call() {
+    DjlDefaults.apply();
+    ModelSpec spec = ModelSpec.builder().optDepth(depth).optInputSize(imageSize).optChannels(channels).build();
+    EngineBenchmark.Options options =
+        new EngineBenchmark.Options(spec, batchSizes, repeats, warmup, device, endToEnd);
+    List<EngineBenchmark.Row> rows = EngineBenchmark.run(options, System.err::println);
+    System.out.println("# " + spec.architecture() + " input " + spec.inputShape() + ", warm-up " + warmup
+        + ", median of " + repeats + " batches");
+    for (Map.Entry<String, String> e : EngineBenchmark.environment().entrySet()) {
+      System.out.println("# " + e.getKey() + "=" + e.getValue());
+    }
+    System.out.println(String.format(Locale.ROOT, "%6s %12s %10s %10s %12s %14s %14s",
+        "batch", "median_ms", "min_ms", "max_ms", "img_per_s", "e2e_median_ms", "e2e_img_per_s"));
+    for (EngineBenchmark.Row r : rows) {
+      System.out.println(String.format(Locale.ROOT, "%6d %12.2f %10.2f %10.2f %12.2f %14.2f %14.2f",
+          r.batchSize(), r.medianMs(), r.minMs(), r.maxMs(), r.imagesPerSecond(), r.endToEndMedianMs(),
+          r.endToEndImagesPerSecond()));
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,73 @@
+package io.neurostream.cli;
+
+import io.neurostream.model.ComputeDevice;
+import io.neurostream.model.DjlDefaults;
+import io.neurostream.model.ModelBundle;
+import io.neurostream.model.ScanClassifierModel;
+import io.neurostream.training.EvaluationMetrics;
+import io.neurostream.training.Holdout;
+import io.neurostream.training.MetricsReport;
+import io.neurostream.training.Training;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code neurostream evaluate}: scores a model bundle on a labeled folder. */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Evaluate a model bundle on a Kaggle-layout folder: accuracy, balanced accuracy, macro-F1,",
+      "per-class precision and recall, confusion matrix, expected calibration error. With a",
+      "manifest.csv the subject-level test split (the bundle's seed and fractions) is used."
+    })
+public final class EvaluateCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, paramLabel = "BUNDLE", description = "Model bundle.")
+  Path model;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "Kaggle-layout folder.")
+  Path data;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the metrics as JSON here.")
+  Path json;
+
+  @Option(names = "--all", description = "Evaluate every slice of the folder, even when a subject-level split is possible.")
+  boolean all;
+
+  @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu0, ... (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Override
+  public Integer call() throws Exception {
+    DjlDefaults.apply();
+    ModelBundle bundle = ModelBundle.open(model);
+    Holdout holdout = Holdout.select(data, bundle.metadata(), all, System.err);
+    System.out.println("model " + bundle.metadata().architecture() + " version " + bundle.metadata().version()
+        + " (sha256 " + bundle.sha256() + ")");
+    System.out.println("evaluating " + holdout.description());
+    try (ScanClassifierModel loaded = bundle.load(ComputeDevice.resolve(device))) {
+      EvaluationMetrics metrics = Training.evaluate(loaded, holdout.examples(), batchSize);
+      System.out.println();
+      System.out.print(metrics.table());
+      if (json != null) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("model", model.toString());
+        context.put("version", bundle.metadata().version());
+        context.put("sha256", bundle.sha256());
+        context.put("architecture", bundle.metadata().architecture());
+        context.put("data", data.toString());
+        context.put("evaluated", holdout.description());
+        MetricsReport.write(json, context, metrics);
+        System.out.println("\nwrote " + json);
+      }
+    }
+    return 0;
+  }
+}
