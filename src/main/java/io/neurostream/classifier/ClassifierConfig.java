@@ -88,6 +88,9 @@ public record ClassifierConfig(
     Properties p = new Properties();
     // defaults an operator may override through the passthrough
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, SmallBufferRocksConfig.class.getName());
+    // we have no global state; this only silences Kafka's start-up advice about it
+    p.put("processing.exception.handler.global.enabled", "true");
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(common.replicationFactor()));
     // a partly filled batch must not wait for a poll that blocks longer than the batch delay
     p.put(StreamsConfig.POLL_MS_CONFIG,

@@ -67,8 +67,9 @@ public final class ClassifierKeys implements ConfigKeySet {
       "Largest image width/height accepted; larger is DIMENSIONS_OUT_OF_RANGE.");
 
   public static final ConfigKey<Boolean> BATCH_BUFFER_PERSISTENT = ConfigKey.of(
-      TopologySettings.BATCH_BUFFER_PERSISTENT, ValueType.bool(), false,
-      "Keep the batch buffer in RocksDB instead of memory (both are changelogged).");
+      TopologySettings.BATCH_BUFFER_PERSISTENT, ValueType.bool(), true,
+      "Keep the batch buffer in a small RocksDB store rather than in memory (both are "
+          + "changelogged); persistent state keeps the transactional ids stable across restarts.");
 
   @Override
   public String service() {

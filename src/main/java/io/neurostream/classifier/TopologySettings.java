@@ -17,8 +17,11 @@ import java.util.function.Function;
  * @param scanMaxPayloadBytes {@code scan.max.payload.bytes}: larger records are dead letters
  * @param scanMinDimension {@code scan.min.dimension}: smallest width/height accepted
  * @param scanMaxDimension {@code scan.max.dimension}: largest width/height accepted
- * @param persistentBuffer {@code batch.buffer.persistent}: RocksDB instead of an in-memory
- *     buffer store (both are changelogged)
+ * @param persistentBuffer {@code batch.buffer.persistent}: a (small) RocksDB buffer store rather
+ *     than an in-memory one (both are changelogged); persistent state also keeps Kafka Streams'
+ *     process id, hence its transactional ids, stable across restarts on the same state
+ *     directory, so a restarted instance fences its crashed predecessor's open transaction at
+ *     once instead of waiting for {@code transaction.timeout.ms}
  */
 public record TopologySettings(
     int batchMaxSize,
@@ -51,7 +54,7 @@ public record TopologySettings(
       SCAN_MAX_PAYLOAD_BYTES, Integer.toString(8 * 1024 * 1024),
       SCAN_MIN_DIMENSION, "16",
       SCAN_MAX_DIMENSION, "4096",
-      BATCH_BUFFER_PERSISTENT, "false");
+      BATCH_BUFFER_PERSISTENT, "true");
 
   /** Validates ranges and the batch time budget; throws naming the key and the fix. */
   public TopologySettings {

@@ -8,13 +8,13 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print numbers.",
-    subcommands = {BenchEngineCommand.class})
+    subcommands = {BenchEngineCommand.class, BenchPipelineCommand.class})
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing benchmark; try: bench engine");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing benchmark; try: bench engine, bench pipeline");
   }
 }

@@ -28,6 +28,9 @@ public final class NeuroStream implements Runnable {
     EvaluateCommand.class,
     BenchCommand.class,
     ClassifierCommand.class,
+    IngestCommand.class,
+    LabelCommand.class,
+    TailCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

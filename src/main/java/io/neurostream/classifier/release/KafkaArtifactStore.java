@@ -38,7 +38,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * hex, as UTF-8 text). Keys of the form {@code <version>/<index>} are read too. With a
  * transactional producer all chunks go in one transaction, so a crash mid-publication leaves
  * nothing a {@code read_committed} reader would assemble; the ModelRelease record follows the
- * chunks. The reader scans every partition up to the end offsets it saw at start, keeps the newest
+ * chunks. The reader scans every partition from an hour before the release's {@code createdAt}
+ * (the whole topic if that misses chunks) up to the end offsets it saw at start, keeps the newest
  * record of each chunk index, and verifies size and sha-256 against the release.
  */
 public final class KafkaArtifactStore implements ArtifactStore {
@@ -47,6 +48,8 @@ public final class KafkaArtifactStore implements ArtifactStore {
   public static final String H_COUNT = "neurostream.chunk.count";
   public static final String H_SIZE = "neurostream.artifact.size";
   public static final String H_SHA256 = "neurostream.artifact.sha256";
+
+  private static final Duration LOOKBACK = Duration.ofHours(1);
 
   private final Map<String, Object> clientConfig;
   private final Duration timeout;
@@ -108,7 +111,13 @@ public final class KafkaArtifactStore implements ArtifactStore {
           "release " + version + " has artifactUri '" + release.getArtifactUri()
               + "'; expected kafka://<topic>/<version>");
     }
-    Chunks read = readChunks(topic, name);
+    // chunks are published just before their release: start an hour before it was decided, and
+    // scan the whole topic only if that misses some, so a fetch does not read every old artifact
+    long lookFrom = release.getCreatedAt().toEpochMilli() - LOOKBACK.toMillis();
+    Chunks read = readChunks(topic, name, lookFrom);
+    if (!read.complete()) {
+      read = readChunks(topic, name, -1);
+    }
     Map<Integer, byte[]> chunks = read.chunks();
     Integer count = read.count();
     if (chunks.isEmpty()) {
@@ -138,9 +147,15 @@ public final class KafkaArtifactStore implements ArtifactStore {
   }
 
   /** The chunks found for one artifact and the count the newest of them announces. */
-  private record Chunks(Map<Integer, byte[]> chunks, Integer count) {}
+  private record Chunks(Map<Integer, byte[]> chunks, Integer count) {
+    boolean complete() {
+      return count != null && chunks.size() == count;
+    }
+  }
 
-  private Chunks readChunks(String topic, String name) throws ArtifactException {
+  /** Reads the chunks of {@code name}, from the first offset at {@code fromTimestamp} (-1: all). */
+  private Chunks readChunks(String topic, String name, long fromTimestamp)
+      throws ArtifactException {
     Integer chunkCount = null;
     Map<String, Object> props = new HashMap<>(clientConfig);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -164,6 +179,17 @@ public final class KafkaArtifactStore implements ArtifactStore {
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
+      if (fromTimestamp >= 0) {
+        Map<TopicPartition, Long> times = new HashMap<>();
+        partitions.forEach(tp -> times.put(tp, Math.max(0, fromTimestamp)));
+        consumer.offsetsForTimes(times, timeout).forEach((tp, found) -> {
+          if (found != null) {
+            consumer.seek(tp, found.offset());
+          } else {
+            consumer.seekToEnd(List.of(tp)); // nothing that recent here
+          }
+        });
+      }
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
       while (!reached(consumer, end)) {
         if (System.nanoTime() > deadline) {

@@ -163,21 +163,37 @@ public final class ReleaseFollower implements AutoCloseable {
     }
   }
 
+  /**
+   * Serves the best candidate this instance can verify and load: the first one that is already
+   * served, or loads, wins; refused ones are skipped (and not retried until a newer record for
+   * them arrives).
+   */
   private void reconcile() {
-    Optional<ModelRelease> target = ledger.target(pin);
-    if (target.isEmpty()) {
+    List<ModelRelease> candidates = ledger.candidates(pin);
+    if (candidates.isEmpty()) {
       pin.ifPresent(v -> LOG.warn("pinned model.version={} has no release on {} yet", v, topic));
       return;
     }
-    ModelRelease release = target.get();
+    for (ModelRelease release : candidates) {
+      String version = release.getVersion();
+      if (holder.version().filter(version::equals).isPresent()) {
+        return;
+      }
+      String attempt = version + "|" + release.getArtifactSha256() + "|" + release.getCreatedAt();
+      if (refused.contains(attempt)) {
+        continue;
+      }
+      if (serve(release)) {
+        return;
+      }
+      refused.add(attempt);
+    }
+    LOG.warn("no release on {} can be served; still serving {}", topic,
+        holder.version().orElse("no model"));
+  }
+
+  private boolean serve(ModelRelease release) {
     String version = release.getVersion();
-    if (holder.version().filter(version::equals).isPresent()) {
-      return;
-    }
-    String attempt = version + "|" + release.getArtifactSha256() + "|" + release.getCreatedAt();
-    if (refused.contains(attempt)) {
-      return;
-    }
     LOG.info("release {} ({}) is the target; fetching {}", version, release.getStatus(),
         release.getArtifactUri());
     Path artifact = null;
@@ -196,11 +212,12 @@ public final class ReleaseFollower implements AutoCloseable {
         metrics.swapped();
       }
       LOG.info("release {} serving (was {})", version, previous.orElse("none"));
+      return true;
     } catch (ArtifactException e) {
-      refused.add(attempt);
       metrics.releaseRefused(e.reason().name());
       LOG.warn("release {} refused ({}): {}; still serving {}", version, e.reason(),
           e.getMessage(), holder.version().orElse("no model"));
+      return false;
     } finally {
       if (artifact != null) {
         deleteQuietly(artifact);

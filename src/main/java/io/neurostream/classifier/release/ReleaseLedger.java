@@ -4,6 +4,7 @@ import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,7 +14,8 @@ import java.util.Optional;
  * {@code createdAt} is served. So a rollback is either a ROLLED_BACK record for the bad version
  * (the previous promoted one comes back) or a PROMOTED re-release of an older version with a
  * newer {@code createdAt}. REJECTED releases are never served. A pin serves one version whatever
- * the topic says later.
+ * the topic says later. An instance that cannot verify or load the newest candidate falls back to
+ * the next one ({@link #candidates}).
  */
 public final class ReleaseLedger {
 
@@ -29,14 +31,24 @@ public final class ReleaseLedger {
 
   /** The release to serve: the pinned version if {@code pin} is set, else the newest promoted. */
   public Optional<ModelRelease> target(Optional<String> pin) {
+    return candidates(pin).stream().findFirst();
+  }
+
+  /**
+   * The releases that may be served, best first: the pinned version alone if {@code pin} is set,
+   * else every version whose newest record is PROMOTED, newest {@code createdAt} first.
+   */
+  public List<ModelRelease> candidates(Optional<String> pin) {
     if (pin.isPresent()) {
-      return Optional.ofNullable(newestByVersion.get(pin.get())).map(Entry::release);
+      Entry e = newestByVersion.get(pin.get());
+      return e == null ? List.of() : List.of(e.release());
     }
     return newestByVersion.values().stream()
         .filter(e -> e.release().getStatus() == ReleaseStatus.PROMOTED)
-        .max(Comparator.<Entry>comparingLong(e -> e.release().getCreatedAt().toEpochMilli())
-            .thenComparingLong(Entry::sequence))
-        .map(Entry::release);
+        .sorted(Comparator.<Entry>comparingLong(e -> e.release().getCreatedAt().toEpochMilli())
+            .thenComparingLong(Entry::sequence).reversed())
+        .map(Entry::release)
+        .toList();
   }
 
   public int size() {

@@ -1,0 +1,116 @@
+package io.neurostream.cli;
+
+import io.neurostream.classifier.PipelineBenchmark;
+import io.neurostream.model.BundleMetadata;
+import io.neurostream.model.ComputeDevice;
+import io.neurostream.model.DjlDefaults;
+import io.neurostream.model.EngineBenchmark;
+import io.neurostream.model.ModelBundle;
+import io.neurostream.model.ModelSpec;
+import io.neurostream.model.Normalization;
+import io.neurostream.model.ScanClassifierModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code neurostream bench pipeline}: end-to-end scans/s through the embedded broker against the
+ * same engine's raw batched throughput, in the same run, and latency at half the maximum rate.
+ */
+@Command(
+    name = "pipeline",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure the streaming classifier on an embedded broker and registry against its own "
+          + "engine, in one run: raw batched inference (scans/s), the full exactly-once pipeline "
+          + "draining a backlog (scans/s), and end-to-end latency p50/p99 with scans arriving at "
+          + "half the pipeline's rate."
+    })
+public final class BenchPipelineCommand implements Callable<Integer> {
+
+  @Option(names = "--model", paramLabel = "BUNDLE",
+      description = "Bundle to serve; default: random weights of --depth at --size.")
+  Path model;
+
+  @Option(names = "--depth", defaultValue = "50", description = "ResNet depth (default ${DEFAULT-VALUE}).")
+  int depth;
+
+  @Option(names = "--size", defaultValue = "128", description = "Input size in px (default ${DEFAULT-VALUE}).")
+  int size;
+
+  @Option(names = "--scans", defaultValue = "1000",
+      description = "Scans in the throughput runs (default ${DEFAULT-VALUE}).")
+  int scans;
+
+  @Option(names = "--latency-scans", defaultValue = "300",
+      description = "Scans in the latency run (default ${DEFAULT-VALUE}).")
+  int latencyScans;
+
+  @Option(names = "--batch", defaultValue = "32", description = "batch.max.size (default ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--threads", defaultValue = "1",
+      description = "num.stream.threads (default ${DEFAULT-VALUE}).")
+  int threads;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    DjlDefaults.apply();
+    PrintWriter err = spec.commandLine().getErr();
+    Path work = Files.createTempDirectory("neurostream-bench-pipeline");
+    try {
+      Path bundle = model;
+      String architecture;
+      if (bundle == null) {
+        ModelSpec modelSpec = ModelSpec.builder().optDepth(depth).optInputSize(size).build();
+        bundle = work.resolve("bench.bundle");
+        try (ScanClassifierModel m = ScanClassifierModel.create(modelSpec, Normalization.DEFAULT,
+            ComputeDevice.resolve("auto"))) {
+          ModelBundle.write(m, BundleMetadata.of(m, "bench-" + modelSpec.architecture() + "-" + size,
+              null, Map.of(), Map.of("purpose", "bench pipeline")), bundle);
+        }
+        architecture = modelSpec.architecture() + " @" + size + "px (random weights)";
+      } else {
+        var meta = ModelBundle.open(bundle).metadata();
+        architecture = meta.architecture() + " @" + meta.inputShape();
+      }
+      err.println("bench pipeline: " + architecture + ", " + scans + " scans, batch " + batch
+          + ", " + threads + " stream thread(s)");
+      err.flush();
+      PipelineBenchmark.Result r = PipelineBenchmark.run(new PipelineBenchmark.Options(
+          bundle, scans, latencyScans, batch, threads, work), line -> {
+            err.println("  " + line);
+            err.flush();
+          });
+      PrintWriter out = spec.commandLine().getOut();
+      EngineBenchmark.environment().forEach((k, v) -> out.printf("%-28s %s%n", k, v));
+      out.printf("%-28s %s%n", "model", architecture);
+      out.printf(Locale.ROOT, "%-28s %8.1f scans/s%n", "raw batched inference", r.rawScansPerSecond());
+      out.printf(Locale.ROOT, "%-28s %8.1f scans/s  (%.2f of raw, mean batch %.1f)%n",
+          "pipeline (Kafka, EOS v2)", r.pipelineScansPerSecond(), r.ratio(), r.meanBatch());
+      out.printf(Locale.ROOT, "%-28s p50 %.0f ms, p99 %.0f ms at %.1f scans/s%n",
+          "end-to-end latency", r.p50Ms(), r.p99Ms(), r.latencyRate());
+      out.flush();
+      return 0;
+    } finally {
+      deleteRecursively(work);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

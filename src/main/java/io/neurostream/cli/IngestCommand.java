@@ -1,0 +1,146 @@
+package io.neurostream.cli;
+
+import io.neurostream.avro.ImageEncoding;
+import io.neurostream.avro.ScanEvent;
+import io.neurostream.classifier.ingest.IngestKeys;
+import io.neurostream.classifier.ingest.PatientKeys;
+import io.neurostream.classifier.ingest.Progress;
+import io.neurostream.classifier.ingest.RateLimiter;
+import io.neurostream.classifier.ingest.ScanFiles;
+import io.neurostream.config.CommonConfig;
+import io.neurostream.config.CommonKeys;
+import io.neurostream.config.Configuration;
+import io.neurostream.kafka.Topics;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code neurostream ingest}: publishes image files as ScanEvents to mri.scans. */
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Publish PNG, JPEG and DICOM Part 10 files (or folders of them) as ScanEvents to mri.scans, "
+          + "keyed by SOP Instance UID. DICOM UIDs are kept; PNG/JPEG get deterministic 2.25. "
+          + "UIDs from their path. Patient ids are published only as an HMAC-SHA256 key "
+          + "(patient.key.salt)."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:all files sent", "1:failed", "2:bad arguments",
+        "3:some files were skipped or not acknowledged (listed on stderr)"})
+public final class IngestCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
+  /** Used without patient.key.salt, for phantom data only: it protects nothing. */
+  static final String DEMO_SALT = "neurostream-demo-salt-not-for-patient-data";
+  static final int PARTIAL = 3;
+
+  @Parameters(paramLabel = "PATH", arity = "1..*", description = "Image files or folders.")
+  List<Path> paths;
+
+  @Option(names = "--rate", paramLabel = "N", defaultValue = "0",
+      description = "Scans per second at most (0 = as fast as possible).")
+  double rate;
+
+  @Option(names = "--patient-key-from", paramLabel = "SOURCE", defaultValue = "auto",
+      description = "Where the patient of a file comes from: auto (DICOM PatientID, else "
+          + "manifest.csv, else the folder name), manifest, dicom or dir.")
+  ScanFiles.KeySource keyFrom;
+
+  @Option(names = "--source", defaultValue = "ingest-cli",
+      description = "ScanEvent.source, e.g. a PACS AE title (default ${DEFAULT-VALUE}).")
+  String source;
+
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka brokers.")
+  String bootstrap;
+
+  @Option(names = "--registry", paramLabel = "URL", description = "Schema registry URL.")
+  String registry;
+
+  @Mixin ConfigOptions config;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Configuration c = Configuration.load(config.sources()
+        .optFlag(CommonKeys.BOOTSTRAP_SERVERS.name(), bootstrap, "--bootstrap")
+        .optFlag(CommonKeys.SCHEMA_REGISTRY_URL.name(), registry, "--registry")
+        .build(), new CommonKeys(), new IngestKeys());
+    CommonConfig common = CommonConfig.from(c);
+    Optional<String> salt = c.find(IngestKeys.PATIENT_KEY_SALT);
+    if (salt.isEmpty()) {
+      LOG.warn("patient.key.salt is not set: patient keys use a fixed demo salt; set "
+          + "NEUROSTREAM_PATIENT_KEY_SALT for real data");
+    }
+    ScanFiles files = new ScanFiles(keyFrom, new PatientKeys(salt.orElse(DEMO_SALT)), source);
+    List<ScanFiles.Item> items = ScanFiles.list(paths);
+    List<String> skipped = new ArrayList<>();
+    AtomicInteger unacknowledged = new AtomicInteger();
+    AtomicReference<String> sendError = new AtomicReference<>();
+    int sent = 0;
+    try (KafkaProducer<String, ScanEvent> producer = new KafkaProducer<>(producerProps(common),
+        new StringSerializer(), Topics.SCANS.valueSerde(common.serdeConfig()).serializer())) {
+      Progress progress = new Progress(spec.commandLine().getErr(), "ingest", items.size());
+      RateLimiter limiter = new RateLimiter(rate);
+      int done = 0;
+      for (ScanFiles.Item item : items) {
+        limiter.acquire();
+        ScanEvent scan;
+        try {
+          scan = files.read(item);
+        } catch (Exception e) {
+          skipped.add(item.file() + ": " + e.getMessage());
+          progress.update(++done);
+          continue;
+        }
+        if (scan.getEncoding() == ImageEncoding.DICOM && salt.isEmpty()) {
+          throw new IllegalStateException("DICOM files carry real patient ids; set "
+              + "NEUROSTREAM_PATIENT_KEY_SALT (patient.key.salt) before ingesting them");
+        }
+        producer.send(new ProducerRecord<>(Topics.SCANS.name(),
+            scan.getIdentity().getSopInstanceUid(), scan), (meta, error) -> {
+              if (error != null) {
+                unacknowledged.incrementAndGet();
+                sendError.compareAndSet(null, error.getMessage());
+              }
+            });
+        sent++;
+        progress.update(++done);
+      }
+      producer.flush();
+    }
+    PrintStreamLines.print(spec.commandLine().getErr(), skipped, 20);
+    int acknowledged = sent - unacknowledged.get();
+    spec.commandLine().getOut().printf("ingest: %d scans published to %s, %d files skipped%s%n",
+        acknowledged, Topics.SCANS.name(), skipped.size(),
+        unacknowledged.get() == 0 ? "" : ", " + unacknowledged.get() + " not acknowledged ("
+            + sendError.get() + ")");
+    return skipped.isEmpty() && unacknowledged.get() == 0 ? 0 : PARTIAL;
+  }
+
+  static Map<String, Object> producerProps(CommonConfig common) {
+    Map<String, Object> props = common.kafkaProperties();
+    props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+    props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
+    props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_SCAN_BYTES);
+    return props;
+  }
+}

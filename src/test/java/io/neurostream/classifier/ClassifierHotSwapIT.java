@@ -1,0 +1,146 @@
+package io.neurostream.classifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
+
+import io.neurostream.avro.Prediction;
+import io.neurostream.avro.ReleaseStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ten releases while scans stream through a classifier in a child JVM: every scan is predicted
+ * once, per partition the model version never goes back, and resident memory after the tenth
+ * swap stays within 10% of that after the first.
+ */
+class ClassifierHotSwapIT {
+
+  static final String APP = "classifier-hotswap-it";
+  static final Path LOG = Path.of("target", "it-logs", "classifier-hotswap-it.log");
+  static final int RELEASES = 10;
+  @TempDir static Path dir;
+  static KafkaStack stack;
+  static List<Path> bundles;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Files.createDirectories(LOG.getParent());
+    Files.deleteIfExists(LOG);
+    stack = KafkaStack.start(dir.resolve("kafka"));
+    List<String> versions = new ArrayList<>();
+    for (int i = 0; i <= RELEASES; i++) {
+      versions.add(version(i));
+    }
+    bundles = TinyBundles.write(Files.createDirectories(dir.resolve("bundles")), versions);
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  static String version(int i) {
+    return String.format("swap-%02d", i);
+  }
+
+  @Test
+  void shouldSwapTenTimesWithoutLosingAScanGoingBackOrGrowingInMemory() throws Exception {
+    AtomicBoolean streaming = new AtomicBoolean(true);
+    AtomicInteger sent = new AtomicInteger();
+    long rssAfterFirst = 0;
+    long rssAfterLast = 0;
+    try (ScanTraffic traffic = new ScanTraffic(stack);
+        TestReleases releases = new TestReleases(stack);
+        ClassifierProcess classifier = ClassifierProcess.start(LOG,
+            // a fixed, pre-touched heap: what changes in RSS is native memory
+            List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"),
+            List.of("--bootstrap", stack.bootstrap(), "--registry", stack.registry.url(),
+                "--model", bundles.get(0).toString(), "--application-id", APP,
+                "--state-dir", dir.resolve("state").toString()))) {
+      classifier.awaitReady(Duration.ofMinutes(3));
+      assertThat(classifier.servedVersion()).isEqualTo(version(0));
+
+      // given a steady stream of scans
+      Thread producer = new Thread(() -> {
+        int i = 0;
+        while (streaming.get()) {
+          traffic.send(traffic.scan("swap-scan-" + i++));
+          sent.incrementAndGet();
+          if (i % 5 == 0) {
+            traffic.flush();
+            sleep(100);
+          }
+        }
+        traffic.flush();
+      }, "scan-producer");
+      producer.start();
+
+      // when ten releases are promoted one after another
+      for (int r = 1; r <= RELEASES; r++) {
+        String version = version(r);
+        releases.publish(version, Files.readAllBytes(bundles.get(r)), ReleaseStatus.PROMOTED,
+            io.neurostream.classifier.release.ArtifactDigest.sha256(Files.readAllBytes(
+                bundles.get(r))), Instant.now());
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!version.equals(classifier.servedVersion())) {
+          assertThat(System.nanoTime()).as("swap to " + version).isLessThan(deadline);
+          Thread.sleep(100);
+        }
+        int before = sent.get();
+        while (sent.get() < before + 50) {
+          Thread.sleep(50); // let batches run on the new model
+        }
+        long rss = classifier.rssKib();
+        System.err.printf("after swap %d (%s): RSS %d KiB, %d scans sent%n", r, version, rss,
+            sent.get());
+        if (r == 1) {
+          rssAfterFirst = rss;
+        }
+        rssAfterLast = rss;
+      }
+      streaming.set(false);
+      producer.join();
+      traffic.awaitConsumed(APP, Duration.ofMinutes(5));
+      assertThat(classifier.metrics()).contains("neurostream_model_swaps_total 10.0");
+
+      // then no scan was lost or duplicated
+      List<ConsumerRecord<String, Prediction>> out =
+          traffic.predictions(k -> k.startsWith("swap-scan-"));
+      assertThat(out).hasSize(sent.get());
+      assertThat(out.stream().map(ConsumerRecord::key).distinct()).hasSize(sent.get());
+      // and per partition the version never goes back
+      Map<Integer, String> last = new HashMap<>();
+      for (ConsumerRecord<String, Prediction> p : out) {
+        String v = p.value().getModelVersion();
+        String previous = last.getOrDefault(p.partition(), version(0));
+        assertThat(v).as("partition %d offset %d", p.partition(), p.offset())
+            .isGreaterThanOrEqualTo(previous);
+        last.put(p.partition(), v);
+      }
+      assertThat(out).extracting(p -> p.value().getModelVersion()).contains(version(RELEASES));
+      // and resident memory after the tenth swap is within 10% of that after the first
+      assertThat((double) rssAfterLast).isCloseTo(rssAfterFirst, withinPercentage(10));
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
