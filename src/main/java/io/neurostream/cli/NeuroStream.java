@@ -31,6 +31,8 @@ public final class NeuroStream implements Runnable {
     IngestCommand.class,
     LabelCommand.class,
     TailCommand.class,
+    TrainerCommand.class,
+    ModelsCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -96,6 +96,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--model-version", paramLabel = "VERSION", description = "Version of the new model (default: time-based).")
   String version;
 
+  @picocli.CommandLine.Mixin TrainPublishOptions release;
+
   @Override
   public Integer call() {
     DjlDefaults.apply();
@@ -136,6 +138,7 @@ public final class TrainCommand implements Callable<Integer> {
         result.spec().architecture(), result.version(), result.holdout() == null ? "validation" : "holdout",
         shown.balancedAccuracy(), shown.accuracy(), shown.macroF1(), result.bestEpoch(),
         result.history().size(), result.seconds(), result.bundle(), result.sha256());
+    release.publishIfAsked(result.bundle());
     return 0;
   }
 }

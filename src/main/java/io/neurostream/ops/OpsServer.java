@@ -65,6 +65,15 @@ public final class OpsServer implements AutoCloseable {
     return ops;
   }
 
+  /**
+   * Serves {@code path} with {@code handler} too, e.g. a service's own operations endpoint such as
+   * the trainer's {@code /train-now}.
+   */
+  public OpsServer route(String path, com.sun.net.httpserver.HttpHandler handler) {
+    server.createContext(path, handler);
+    return this;
+  }
+
   /** The port actually bound. */
   public int port() {
     return server.getAddress().getPort();

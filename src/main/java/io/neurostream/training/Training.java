@@ -2,6 +2,7 @@ package io.neurostream.training;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -10,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
@@ -38,6 +40,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -121,8 +124,10 @@ public final class Training {
       List<EpochStats> history = loop.fit(data);
 
       // evaluate the kept parameters
-      EvaluationMetrics validation = evaluate(model, data.validation(), o.batchSize());
-      EvaluationMetrics holdout = data.test().isEmpty() ? null : evaluate(model, data.test(), o.batchSize());
+      FeatureCache cache = o.featureCache();
+      EvaluationMetrics validation = evaluate(model, data.validation(), o.batchSize(), cache);
+      EvaluationMetrics holdout =
+          data.test().isEmpty() ? null : evaluate(model, data.test(), o.batchSize(), cache);
       say(log, "holdout (" + data.splitDescription() + "):");
       say(log, (holdout == null ? validation : holdout).table());
 
@@ -136,6 +141,10 @@ public final class Training {
       provenance.put("class_counts.test", Arrays.toString(TrainingData.classCounts(data.test())));
       provenance.put("epochs_run", Integer.toString(history.size()));
       provenance.put("best_epoch", Integer.toString(loop.bestEpoch));
+      provenance.put("trained", cache == null ? "whole network" : "head only, on cached backbone features");
+      if (loop.stoppedByTime) {
+        provenance.put("stopped_by_time", o.maxDuration().toString());
+      }
       provenance.put("batch_size", Integer.toString(o.batchSize()));
       provenance.put("learning_rate", Float.toString(o.learningRate()));
       provenance.put("augmentation", o.augmentation().toString());
@@ -159,6 +168,44 @@ public final class Training {
   /** Predicts {@code examples} with {@code model} and scores them. */
   public static EvaluationMetrics evaluate(ScanClassifierModel model, List<TrainingExample> examples, int batchSize) {
     return EvaluationMetrics.of(labels(examples), predict(model, examples, batchSize));
+  }
+
+  /**
+   * Scores {@code examples}: through the whole network, or with a {@code cache}, through the head on
+   * the cached backbone features, which gives the same numbers without a backbone pass per example.
+   */
+  public static EvaluationMetrics evaluate(
+      ScanClassifierModel model, List<TrainingExample> examples, int batchSize, FeatureCache cache) {
+    if (cache == null) {
+      return evaluate(model, examples, batchSize);
+    }
+    return EvaluationMetrics.of(labels(examples), predictHead(model, cache.features(model, examples), batchSize));
+  }
+
+  /** Predictions of {@code model}'s head (inference mode) for backbone features, in order. */
+  static List<ClassProbabilities> predictHead(ScanClassifierModel model, float[][] features, int batchSize) {
+    List<ClassProbabilities> out = new ArrayList<>(features.length);
+    int classes = ModelSpec.numClasses();
+    try (NDManager manager = model.model().getNDManager().newSubManager()) {
+      for (int from = 0; from < features.length; from += batchSize) {
+        int n = Math.min(batchSize, features.length - from);
+        int dim = features[from].length;
+        float[] x = new float[n * dim];
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(features[from + i], 0, x, i * dim, dim);
+        }
+        float[] p;
+        try (NDManager batch = manager.newSubManager()) {
+          NDList input = new NDList(batch.create(FloatBuffer.wrap(x), new Shape(n, dim)));
+          NDList logits = model.network().head().forward(new ParameterStore(batch, false), input, false);
+          p = logits.singletonOrThrow().softmax(-1).toFloatArray();
+        }
+        for (int i = 0; i < n; i++) {
+          out.add(ClassProbabilities.of(Arrays.copyOfRange(p, i * classes, (i + 1) * classes)));
+        }
+      }
+    }
+    return out;
   }
 
   /** Predictions for {@code examples}, in order, {@code batchSize} at a time. */
@@ -212,6 +259,9 @@ public final class Training {
     private final Random random;
     private int bestEpoch;
     private boolean stoppedEarly;
+    private boolean stoppedByTime;
+    /** System.nanoTime() after which no new batch starts; Long.MAX_VALUE without a budget. */
+    private long deadline = Long.MAX_VALUE;
 
     Loop(TrainingOptions o, ScanClassifierModel model, float[] weights) {
       this.o = o;
@@ -222,6 +272,9 @@ public final class Training {
     }
 
     List<EpochStats> fit(TrainingData data) {
+      if (o.maxDuration() != null) {
+        deadline = System.nanoTime() + o.maxDuration().toNanos();
+      }
       Path checkpoints = o.reportDir().resolve("checkpoints");
       List<EpochStats> history = new ArrayList<>();
       double best = -1;
@@ -238,12 +291,13 @@ public final class Training {
           new DefaultTrainingConfig(new ClassWeightedCrossEntropy(weights))
               .optOptimizer(Optimizer.adam().optLearningRateTracker(tracker).build())
               .optDevices(new Device[] {model.device()});
-      try (Trainer trainer = model.model().newTrainer(config)) {
-        trainer.initialize(model.network().inputShape(o.batchSize()));
+      try (Feed feed = o.featureCache() == null ? new ImageFeed() : new FeatureFeed(data);
+          Trainer trainer = feed.trainable().newTrainer(config)) {
+        trainer.initialize(feed.inputShape(o.batchSize()));
         for (int epoch = 1; epoch <= o.epochs(); epoch++) {
           long t0 = System.nanoTime();
-          double[] train = trainEpoch(trainer, data.train(), epoch);
-          List<ClassProbabilities> valPredictions = predict(model, data.validation(), o.batchSize());
+          double[] train = trainEpoch(trainer, feed, data.train(), epoch);
+          List<ClassProbabilities> valPredictions = feed.predict(data.validation());
           int[] valLabels = labels(data.validation());
           EvaluationMetrics val = EvaluationMetrics.of(valLabels, valPredictions);
           double valLoss = weightedLoss(valLabels, valPredictions);
@@ -259,11 +313,20 @@ public final class Training {
           } else {
             sinceBest++;
           }
-          checkpoint(checkpoints, epoch, improved);
+          if (feed.checkpointed()) {
+            checkpoint(checkpoints, epoch, improved);
+          }
           say(o.progress(), String.format(Locale.ROOT,
               "epoch %d/%d: train loss %.4f acc %.4f | val loss %.4f acc %.4f balanced %.4f%s (%s)",
               epoch, o.epochs(), train[0], train[1], valLoss, val.accuracy(), val.balancedAccuracy(),
               improved ? " *best*" : "", ProgressBar.duration(stats.seconds())));
+          if (System.nanoTime() >= deadline) {
+            stoppedByTime = true;
+            stoppedEarly = epoch < o.epochs();
+            say(o.progress(), "time budget of " + o.maxDuration() + " used up in epoch " + epoch
+                + "; keeping epoch " + bestEpoch);
+            break;
+          }
           if (sinceBest >= o.patience()) {
             stoppedEarly = epoch < o.epochs();
             say(o.progress(), "early stop: no better validation balanced accuracy for " + o.patience()
@@ -279,7 +342,7 @@ public final class Training {
     }
 
     /** One pass over the shuffled, augmented training set; returns {mean loss, accuracy}. */
-    private double[] trainEpoch(Trainer trainer, List<TrainingExample> train, int epoch) {
+    private double[] trainEpoch(Trainer trainer, Feed feed, List<TrainingExample> train, int epoch) {
       List<TrainingExample> order = new ArrayList<>(train);
       java.util.Collections.shuffle(order, random);
       // a last batch of one would break batch normalization: drop a remainder of one
@@ -289,18 +352,21 @@ public final class Training {
       double lossSum = 0;
       int correct = 0;
       int seen = 0;
-      int per = preprocessor.valuesPerImage();
+      int per = feed.valuesPerExample();
       for (int from = 0; from < usable; from += o.batchSize()) {
+        if (seen > 0 && System.nanoTime() >= deadline) {
+          break; // out of time: validate what this epoch has done so far
+        }
         int n = Math.min(o.batchSize(), usable - from);
         float[] x = new float[n * per];
         int[] y = new int[n];
         for (int i = 0; i < n; i++) {
           TrainingExample e = order.get(from + i);
-          preprocessor.write(o.augmentation().apply(preprocessor.resize(e.image()), random), x, i * per);
+          feed.write(e, x, i * per);
           y[i] = e.labelIndex();
         }
         try (NDManager batch = trainer.getManager().newSubManager()) {
-          Shape shape = model.network().inputShape(n);
+          Shape shape = feed.inputShape(n);
           NDList data = new NDList(batch.create(FloatBuffer.wrap(x), shape));
           NDList labels = new NDList(batch.create(y));
           float loss;
@@ -329,6 +395,128 @@ public final class Training {
       }
       bar.finish(String.format(Locale.ROOT, "loss %.4f acc %.4f", lossSum / seen, (double) correct / seen));
       return new double[] {lossSum / seen, (double) correct / seen};
+    }
+
+    /** What an epoch feeds and which block it trains. */
+    private interface Feed extends AutoCloseable {
+      /** The model whose block the trainer updates. */
+      Model trainable();
+
+      /** The shape of a batch of {@code n} inputs. */
+      Shape inputShape(int n);
+
+      int valuesPerExample();
+
+      /** Writes the training input of {@code e} into {@code x} from {@code offset}. */
+      void write(TrainingExample e, float[] x, int offset);
+
+      /** Predictions of the model as it is now. */
+      List<ClassProbabilities> predict(List<TrainingExample> examples);
+
+      /** Whether each epoch writes a checkpoint bundle. */
+      boolean checkpointed();
+
+      @Override
+      void close();
+    }
+
+    /** Augmented images through the whole network (the backbone learns at its own rate). */
+    private final class ImageFeed implements Feed {
+      @Override
+      public Model trainable() {
+        return model.model();
+      }
+
+      @Override
+      public Shape inputShape(int n) {
+        return model.network().inputShape(n);
+      }
+
+      @Override
+      public int valuesPerExample() {
+        return preprocessor.valuesPerImage();
+      }
+
+      @Override
+      public void write(TrainingExample e, float[] x, int offset) {
+        preprocessor.write(o.augmentation().apply(preprocessor.resize(e.image()), random), x, offset);
+      }
+
+      @Override
+      public List<ClassProbabilities> predict(List<TrainingExample> examples) {
+        return Training.predict(model, examples, o.batchSize());
+      }
+
+      @Override
+      public boolean checkpointed() {
+        return true;
+      }
+
+      @Override
+      public void close() {}
+    }
+
+    /**
+     * Cached backbone features through the head alone: the backbone stays as it is and is never
+     * run here, so an epoch costs only the small dense layers. Features are of unaugmented images.
+     * No per-epoch checkpoints: such a run takes seconds and its bundle is written at the end.
+     */
+    private final class FeatureFeed implements Feed {
+      private final Map<TrainingExample, float[]> features = new IdentityHashMap<>();
+      private final int dim;
+      private final Model head;
+
+      FeatureFeed(TrainingData data) {
+        List<TrainingExample> all = new ArrayList<>(data.train());
+        all.addAll(data.validation());
+        float[][] f = o.featureCache().features(model, all);
+        for (int i = 0; i < f.length; i++) {
+          features.put(all.get(i), f[i]);
+        }
+        dim = f[0].length;
+        // a model over the network's own head block: it trains the very same parameters
+        head = Model.newInstance("head", model.device());
+        head.setBlock(model.network().head());
+      }
+
+      @Override
+      public Model trainable() {
+        return head;
+      }
+
+      @Override
+      public Shape inputShape(int n) {
+        return new Shape(n, dim);
+      }
+
+      @Override
+      public int valuesPerExample() {
+        return dim;
+      }
+
+      @Override
+      public void write(TrainingExample e, float[] x, int offset) {
+        System.arraycopy(features.get(e), 0, x, offset, dim);
+      }
+
+      @Override
+      public List<ClassProbabilities> predict(List<TrainingExample> examples) {
+        float[][] f = new float[examples.size()][];
+        for (int i = 0; i < f.length; i++) {
+          f[i] = features.get(examples.get(i));
+        }
+        return predictHead(model, f, o.batchSize());
+      }
+
+      @Override
+      public boolean checkpointed() {
+        return false;
+      }
+
+      @Override
+      public void close() {
+        head.close();
+      }
     }
 
     private double weightedLoss(int[] labels, List<ClassProbabilities> predictions) {

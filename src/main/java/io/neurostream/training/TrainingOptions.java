@@ -4,6 +4,7 @@ import io.neurostream.model.ModelSpec;
 import io.neurostream.model.Normalization;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -33,6 +34,10 @@ import java.util.Objects;
  * @param classWeighting weight the loss inversely to class frequency
  * @param version the new model's version; null for a time-based one
  * @param progress where the progress bar goes (stderr), or null for none
+ * @param maxDuration wall-time budget of the epochs; when it runs out the epoch in hand ends early,
+ *     is validated, and the best parameters so far are kept; null for no limit
+ * @param featureCache when set, only the head is trained, on backbone features from this cache
+ *     (no augmentation; the backbone is left as it is); null to train the whole network
  */
 public record TrainingOptions(
     Path dataDir,
@@ -54,7 +59,9 @@ public record TrainingOptions(
     Normalization normalization,
     boolean classWeighting,
     String version,
-    PrintStream progress) {
+    PrintStream progress,
+    Duration maxDuration,
+    FeatureCache featureCache) {
 
   public TrainingOptions {
     Objects.requireNonNull(output, "output (the bundle path) is required");
@@ -76,6 +83,9 @@ public record TrainingOptions(
       throw new IllegalArgumentException(
           "validation fraction " + validationFraction + " and test fraction " + testFraction
               + " leave too little to train on; use e.g. 0.15 and 0.15");
+    }
+    if (maxDuration != null && (maxDuration.isNegative() || maxDuration.isZero())) {
+      throw new IllegalArgumentException("maximum training time " + maxDuration + " must be positive");
     }
     if (reportDir == null) {
       Path parent = output.toAbsolutePath().getParent();
@@ -109,6 +119,8 @@ public record TrainingOptions(
     private boolean classWeighting = true;
     private String version;
     private PrintStream progress = System.err;
+    private Duration maxDuration;
+    private FeatureCache featureCache;
 
     private Builder() {}
 
@@ -212,12 +224,27 @@ public record TrainingOptions(
       return this;
     }
 
+    /** Stops training when this much wall time has passed (the best epoch so far is kept). */
+    public Builder optMaxDuration(Duration maxDuration) {
+      this.maxDuration = maxDuration;
+      return this;
+    }
+
+    /**
+     * Trains the head only, on backbone features from {@code cache}: one backbone pass per example
+     * the cache has not seen, instead of one per example per epoch.
+     */
+    public Builder optFeatureCache(FeatureCache cache) {
+      this.featureCache = cache;
+      return this;
+    }
+
     public TrainingOptions build() {
       return new TrainingOptions(
           dataDir, output, reportDir, spec, epochs, batchSize, learningRate,
           backboneLearningRateFactor, patience, seed, backbone, initialBundle, device,
           validationFraction, testFraction, augmentation, normalization, classWeighting, version,
-          progress);
+          progress, maxDuration, featureCache);
     }
   }
 }

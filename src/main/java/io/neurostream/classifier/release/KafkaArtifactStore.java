@@ -77,6 +77,17 @@ public final class KafkaArtifactStore implements ArtifactStore {
   public static String publish(
       Producer<String, byte[]> producer, String topic, String version, byte[] artifact,
       int chunkBytes) {
+    return publish(producer, topic, version, artifact, chunkBytes, index -> {});
+  }
+
+  /**
+   * As {@link #publish(Producer, String, String, byte[], int)}, calling {@code afterChunk} with the
+   * index of each chunk once it is handed to the producer, so a publisher can pace or report a
+   * large artifact.
+   */
+  public static String publish(
+      Producer<String, byte[]> producer, String topic, String version, byte[] artifact,
+      int chunkBytes, java.util.function.IntConsumer afterChunk) {
     int count = Math.max(1, (artifact.length + chunkBytes - 1) / chunkBytes);
     String sha = ArtifactDigest.sha256(artifact);
     for (int i = 0; i < count; i++) {
@@ -89,6 +100,7 @@ public final class KafkaArtifactStore implements ArtifactStore {
       headers.add(H_SIZE, text(artifact.length));
       headers.add(H_SHA256, sha.getBytes(StandardCharsets.UTF_8));
       producer.send(new ProducerRecord<>(topic, null, null, version, chunk, headers));
+      afterChunk.accept(i);
     }
     producer.flush();
     return uri(topic, version);

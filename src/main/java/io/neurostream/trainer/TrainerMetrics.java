@@ -1,0 +1,53 @@
+package io.neurostream.trainer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/** The trainer's Prometheus metrics ({@code neurostream_trainer_*}). */
+final class TrainerMetrics {
+
+  private final MeterRegistry registry;
+  private final Timer roundTime;
+  private final AtomicReference<Double> servedBalancedAccuracy = new AtomicReference<>(Double.NaN);
+
+  TrainerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.roundTime = Timer.builder("neurostream.trainer.round")
+        .description("Wall time of a training round, from labels to published release")
+        .register(registry);
+    Gauge.builder("neurostream.trainer.served.balanced.accuracy", servedBalancedAccuracy, AtomicReference::get)
+        .description("Holdout balanced accuracy of the served release, as its release says")
+        .register(registry);
+  }
+
+  /** Counts a round by outcome: promoted, rejected, skipped, failed. */
+  void round(String outcome, Duration took) {
+    Counter.builder("neurostream.trainer.rounds")
+        .description("Training rounds by outcome")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+    if (took != null) {
+      roundTime.record(took);
+    }
+  }
+
+  void served(double balancedAccuracy) {
+    servedBalancedAccuracy.set(balancedAccuracy);
+  }
+
+  /** Live figures read when scraped: labels held, new labels, skipped label records. */
+  void watch(Supplier<Number> labels, Supplier<Number> newLabels, Supplier<Number> skipped) {
+    Gauge.builder("neurostream.trainer.labels", labels, s -> s.get().doubleValue())
+        .description("Labeled scans held (deduplicated by scan id)").register(registry);
+    Gauge.builder("neurostream.trainer.labels.new", newLabels, s -> s.get().doubleValue())
+        .description("Labels no round has seen yet").register(registry);
+    Gauge.builder("neurostream.trainer.label.records.skipped", skipped, s -> s.get().doubleValue())
+        .description("Label records that were not readable LabeledScans").register(registry);
+  }
+}
