@@ -55,11 +55,12 @@ def main() -> None:
     print(f"# torch={torch.__version__} torchvision={torchvision.__version__} threads={torch.get_num_threads()} "
           f"interop={torch.get_num_interop_threads()} mkldnn={torch.backends.mkldnn.is_available()} "
           f"channels_last={args.channels_last} jit={args.jit} OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '(unset)')}")
-    print(f"{'batch':>6} {'median_ms':>12} {'min_ms':>10} {'max_ms':>10} {'img_per_s':>12}")
+    print(f"{'batch':>6} {'median_ms':>12} {'min_ms':>10} {'max_ms':>10} {'img_per_s':>12} {'cpu_ms_img':>12}")
     for batch in batch_sizes:
         x = torch.randn(batch, 3, size, size)
         if args.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
+        cpu0 = time.process_time()
         with torch.inference_mode():
             for _ in range(args.warmup):
                 model(x)
@@ -68,9 +69,10 @@ def main() -> None:
                 t0 = time.perf_counter()
                 model(x)
                 times.append((time.perf_counter() - t0) * 1000)
+        cpu_ms_img = (time.process_time() - cpu0) * 1000 / ((args.warmup + args.repeats) * batch)
         median = statistics.median(times)
-        print(f"{batch:>6} {median:>12.2f} {min(times):>10.2f} {max(times):>10.2f} {batch * 1000 / median:>12.2f}",
-              flush=True)
+        print(f"{batch:>6} {median:>12.2f} {min(times):>10.2f} {max(times):>10.2f} {batch * 1000 / median:>12.2f}"
+              f" {cpu_ms_img:>12.2f}", flush=True)
 
 
 if __name__ == "__main__":

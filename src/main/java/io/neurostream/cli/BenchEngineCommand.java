@@ -58,12 +58,12 @@ public final class BenchEngineCommand implements Callable<Integer> {
     for (Map.Entry<String, String> e : EngineBenchmark.environment().entrySet()) {
       System.out.println("# " + e.getKey() + "=" + e.getValue());
     }
-    System.out.println(String.format(Locale.ROOT, "%6s %12s %10s %10s %12s %14s %14s",
-        "batch", "median_ms", "min_ms", "max_ms", "img_per_s", "e2e_median_ms", "e2e_img_per_s"));
+    System.out.println(String.format(Locale.ROOT, "%6s %12s %10s %10s %12s %12s %14s %14s",
+        "batch", "median_ms", "min_ms", "max_ms", "img_per_s", "cpu_ms_img", "e2e_median_ms", "e2e_img_per_s"));
     for (EngineBenchmark.Row r : rows) {
-      System.out.println(String.format(Locale.ROOT, "%6d %12.2f %10.2f %10.2f %12.2f %14.2f %14.2f",
-          r.batchSize(), r.medianMs(), r.minMs(), r.maxMs(), r.imagesPerSecond(), r.endToEndMedianMs(),
-          r.endToEndImagesPerSecond()));
+      System.out.println(String.format(Locale.ROOT, "%6d %12.2f %10.2f %10.2f %12.2f %12.2f %14.2f %14.2f",
+          r.batchSize(), r.medianMs(), r.minMs(), r.maxMs(), r.imagesPerSecond(), r.cpuMsPerImage(),
+          r.endToEndMedianMs(), r.endToEndImagesPerSecond()));
     }
     return 0;
   }

@@ -59,10 +59,12 @@ public final class EngineBenchmark {
    * @param imagesPerSecond {@code batchSize / median}
    * @param endToEndMedianMs median latency of the BatchPredictor path, or NaN if not measured
    * @param endToEndImagesPerSecond images per second of that path, or NaN
+   * @param cpuMsPerImage process CPU time per image over the timed forward batches: what an image
+   *     costs in core-milliseconds, which other load on a shared machine hardly changes
    */
   public record Row(
       int batchSize, double medianMs, double minMs, double maxMs, double imagesPerSecond,
-      double endToEndMedianMs, double endToEndImagesPerSecond) {}
+      double endToEndMedianMs, double endToEndImagesPerSecond, double cpuMsPerImage) {}
 
   /** Runs the benchmark; {@code progress} receives one line per finished batch size. */
   public static List<Row> run(Options options, Consumer<String> progress) {
@@ -80,6 +82,7 @@ public final class EngineBenchmark {
           values[i] = (float) random.nextGaussian();
         }
         Shape shape = model.network().inputShape(batch);
+        long cpu0 = processCpuNanos();
         double[] forward = time(options, () -> {
           // a fresh input array per batch, as in serving (reusing one array measured slower on MXNet)
           try (NDManager sub = model.model().getNDManager().newSubManager()) {
@@ -88,6 +91,7 @@ public final class EngineBenchmark {
             out.singletonOrThrow().toFloatArray();
           }
         });
+        double cpuMsPerImage = (processCpuNanos() - cpu0) / 1e6 / ((options.warmup() + options.repeats()) * batch);
         double e2eMedian = Double.NaN;
         if (options.endToEnd()) {
           List<GrayImage> images = randomImages(batch, options.spec().inputSize());
@@ -97,7 +101,7 @@ public final class EngineBenchmark {
         double median = median(forward);
         Row row = new Row(batch, median, Arrays.stream(forward).min().orElse(0),
             Arrays.stream(forward).max().orElse(0), batch * 1000.0 / median, e2eMedian,
-            batch * 1000.0 / e2eMedian);
+            batch * 1000.0 / e2eMedian, cpuMsPerImage);
         rows.add(row);
         progress.accept(String.format(Locale.ROOT, "batch %d: median %.1f ms (%.1f img/s)", batch, median,
             row.imagesPerSecond()));
@@ -126,6 +130,14 @@ public final class EngineBenchmark {
       }
     }
     return env;
+  }
+
+  private static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return 0;
   }
 
   private interface Batch {

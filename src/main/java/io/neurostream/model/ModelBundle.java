@@ -103,6 +103,7 @@ public final class ModelBundle {
       byte[] metadataJson = JSON.writeValueAsBytes(metadata);
       partial = Files.createTempFile(dir, file.getFileName().toString(), ".partial");
       writeArchive(partial, metadataJson, params);
+      readableByAll(partial);
       Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       partial = null;
       return open(file);
@@ -462,6 +463,15 @@ public final class ModelBundle {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("this Java runtime has no SHA-256", e);
+    }
+  }
+
+  /** Temporary files are private (0600); a bundle is meant to be shipped and read by services. */
+  private static void readableByAll(Path file) throws IOException {
+    try {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: its defaults apply
     }
   }
 
