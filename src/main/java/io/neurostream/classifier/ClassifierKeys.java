@@ -34,11 +34,12 @@ public final class ClassifierKeys implements ConfigKeySet {
 
   public static final ConfigKey<Integer> BATCH_MAX_SIZE = ConfigKey.of(
       TopologySettings.BATCH_MAX_SIZE, ValueType.intIn(1, 1024), 32,
-      "Most scans per inference batch.");
+      "Most scans per inference batch (per stream thread, over its partitions).");
 
   public static final ConfigKey<Duration> BATCH_MAX_DELAY = ConfigKey.of(
       TopologySettings.BATCH_MAX_DELAY_MS, ValueType.millis(Duration.ofMillis(1), Duration.ofHours(1)),
-      Duration.ofMillis(50), "Longest a scan waits for its batch to fill.");
+      Duration.ofMillis(50), "Longest a scan waits for its batch to fill (a batch is filled from "
+          + "all partitions of a stream thread).");
 
   public static final ConfigKey<Duration> INFERENCE_MAX_PER_IMAGE = ConfigKey.of(
       TopologySettings.INFERENCE_MAX_MS_PER_IMAGE,

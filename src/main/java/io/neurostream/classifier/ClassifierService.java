@@ -15,6 +15,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.Metric;
@@ -95,6 +97,10 @@ public final class ClassifierService implements AutoCloseable {
       models.offerInitial(pinnedBundle.get());
       metrics.modelServed(pin.get());
     } else {
+      // the bundle loads while the releases topic is read; it is dropped if a release wins
+      CompletableFuture<BundleScanModel> bundle = config.modelBundle().isPresent() && pin.isEmpty()
+          ? CompletableFuture.supplyAsync(() -> loader.load(config.modelBundle().get()))
+          : CompletableFuture.completedFuture(null);
       Map<String, Object> client = config.common().kafkaProperties();
       Deserializer<ModelRelease> releases =
           Topics.MODEL_RELEASES.valueSerde(config.common().serdeConfig()).deserializer();
@@ -105,10 +111,15 @@ public final class ClassifierService implements AutoCloseable {
       if (!follower.awaitCaughtUp(Duration.ofMinutes(2))) {
         LOG.warn("releases topic not read to its end within 2 minutes; starting with what is known");
       }
-      if (!models.hasModel() && config.modelBundle().isPresent() && pin.isEmpty()) {
-        BundleScanModel bundle = loader.load(config.modelBundle().get());
-        String version = bundle.version();
-        if (models.offerInitial(bundle)) {
+      BundleScanModel initial;
+      try {
+        initial = bundle.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+      if (initial != null) {
+        String version = initial.version();
+        if (models.offerInitial(initial)) {
           metrics.modelServed(version);
           LOG.info("no PROMOTED release yet; serving --model bundle {}", version);
         }

@@ -77,5 +77,73 @@ class BatchingProcessorTest {
         .containsExactly(1005L, 1006L, 1007L);
     assertThat(model.batchSizes).containsExactly(3);
     assertThat(store.approximateNumEntries()).isZero();
+    processor.close();
   }
+
+  @Test
+  void shouldFillOneBatchFromAllPartitionsOfTheThreadAndForwardEachInItsOwnTask() {
+    // given two partitions' batchers on one stream thread, batches of 4
+    TopologySettings settings = TopologySettings.defaults().withBatch(4, 10_000);
+    FakeScanModel model = new FakeScanModel("v1");
+    Serializer<ScanEvent> serializer =
+        AvroSerdes.specific(ScanEvent.class, serdeConfig, false).serializer();
+    MockProcessorContext<Object, Object> contextA = new MockProcessorContext<>();
+    MockProcessorContext<Object, Object> contextB = new MockProcessorContext<>();
+    BatchingProcessor a = processor(contextA, settings, model);
+    BatchingProcessor b = processor(contextB, settings, model);
+    try {
+      // when A receives two scans and B two
+      a.process(record(serializer, 0, 1));
+      a.process(record(serializer, 1, 2));
+      b.process(record(serializer, 0, 3));
+      assertThat(model.batchSizes).isEmpty();
+      b.process(record(serializer, 1, 4));
+
+      // then one inference of four runs; B forwards its two at once, A its two at its next turn
+      assertThat(model.batchSizes).containsExactly(4);
+      assertThat(contextB.forwarded()).hasSize(2);
+      assertThat(contextA.forwarded()).isEmpty();
+      contextA.scheduledPunctuators().get(0).getPunctuator().punctuate(1);
+      assertThat(contextA.forwarded()).extracting(f -> ((Prediction) f.record().value())
+              .getIdentity().getSopInstanceUid())
+          .containsExactly(ClassifierScans.uid(1), ClassifierScans.uid(2));
+      assertThat(contextA.forwarded()).allSatisfy(
+          f -> assertThat(((Prediction) f.record().value()).getBatchSize()).isEqualTo(4));
+      assertThat(contextA.<KeyValueStore<Long, BufferedScan>>getStateStore(
+          ClassifierTopology.BUFFER_STORE).approximateNumEntries()).isZero();
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  private static BatchingProcessor processor(MockProcessorContext<Object, Object> context,
+      TopologySettings settings, FakeScanModel model) {
+    KeyValueStore<Long, BufferedScan> store = Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(ClassifierTopology.BUFFER_STORE), Serdes.Long(),
+            BufferedScan.serde())
+        .withLoggingDisabled()
+        .build();
+    store.init(context.getStateStoreContext(), store);
+    context.addStateStore(store);
+    ClassifierMetrics metrics = ClassifierMetrics.discarding();
+    ScanReader reader = new ScanReader(
+        Topics.SCANS.valueSerde(serdeConfig).deserializer(), settings);
+    BatchingProcessor p = new BatchingProcessor(ClassifierTopology.BUFFER_STORE, settings,
+        new BatchInference(reader, settings, new ModelHolder(model), metrics), metrics,
+        "predictions", "dead-letters");
+    context.setCurrentSystemTimeMs(0);
+    p.init(context);
+    return p;
+  }
+
+  private static org.apache.kafka.streams.processor.api.Record<Long, BufferedScan> record(
+      Serializer<ScanEvent> serializer, long offset, int id) {
+    ScanEvent scan = ClassifierScans.png(ClassifierScans.uid(id), 32, 0.1f);
+    BufferedScan buffered = new BufferedScan(Topics.SCANS.name(), 0, offset, 1000L,
+        scan.getIdentity().getSopInstanceUid().getBytes(),
+        serializer.serialize(Topics.SCANS.name(), scan));
+    return new org.apache.kafka.streams.processor.api.Record<>(offset, buffered, 1000L);
+  }
+
 }

@@ -53,6 +53,7 @@ class ClassifierServiceIT {
             "application.id", APP,
             "model.bundle", bundle.toString(),
             "metrics.port", "0",
+            "num.stream.threads", "2",
             "state.dir", dir.resolve("state").toString(),
             "scan.max.payload.bytes", "65536"))
         .build(), new CommonKeys(), new ClassifierKeys());
@@ -93,6 +94,9 @@ class ClassifierServiceIT {
       assertThat(r.value().getBatchSize()).isBetween(1, 32);
     });
     assertThat(metrics()).contains("neurostream_predictions_out_total")
+        .contains("neurostream_consumer_lag_max")
+        .contains("neurostream_inference_latency_seconds_bucket")
+        .contains("neurostream_end_to_end_latency_seconds_bucket")
         .contains("neurostream_model_info{version=\"tiny-1\"} 1");
   }
 
@@ -145,6 +149,81 @@ class ClassifierServiceIT {
     assertThat(out).hasSize(2000);
     assertThat(out).allSatisfy(r -> assertThat(r.key()).startsWith("mx-ok-"));
     assertThat(out.stream().map(ConsumerRecord::key).distinct()).hasSize(2000);
+  }
+
+  @Test
+  void shouldClassifyTheFilesIngestPublishesShowThemInTailAndLabelThemUnderTheSameIds()
+      throws Exception {
+    // given a Kaggle-layout folder of phantoms with a manifest
+    Path data = dir.resolve("phantoms");
+    io.neurostream.imaging.PhantomDatasetWriter.write(
+        io.neurostream.imaging.PhantomGenerator.builder().setSeed(9).optSize(64).build(),
+        data, 4, 3, 1, false, n -> { });
+    String[] connection = {"--bootstrap", stack.bootstrap(), "--registry", stack.registry.url()};
+
+    // when ingest publishes them and the classifier has consumed them
+    CliRun ingest = CliRun.of(concat(new String[] {"ingest", data.toString(), "--rate", "200"},
+        connection));
+    assertThat(ingest.code()).as(ingest.err()).isZero();
+    assertThat(ingest.out()).contains("ingest: 12 scans published to mri.scans, 0 files skipped");
+    traffic.awaitConsumed(APP, Duration.ofMinutes(4));
+
+    // then tail shows their predictions as JSON lines, patient keys pseudonymous
+    int total = traffic.predictions(k -> true).size();
+    CliRun tail = CliRun.of(concat(new String[] {"tail", "--from-beginning", "--format", "json",
+        "--max", Integer.toString(total)}, connection));
+    assertThat(tail.code()).as(tail.err()).isZero();
+    List<String> ingested = tail.out().lines()
+        .filter(l -> l.contains("\"sopInstanceUid\":\"2.25.")).toList();
+    assertThat(ingested).hasSize(12).allSatisfy(l -> assertThat(l)
+        .contains("\"modelVersion\":\"tiny-1\"").containsPattern("\"patientKey\":\"pk-[0-9a-f]{32}\""));
+
+    // and label publishes labels for the same scan ids
+    CliRun label = CliRun.of(concat(new String[] {"label", data.toString()}, connection));
+    assertThat(label.code()).as(label.err()).isZero();
+    assertThat(label.out()).contains("label: 12 labels published to mri.labels");
+    java.util.Set<String> predicted = ingested.stream()
+        .map(l -> l.replaceAll(".*\"sopInstanceUid\":\"([^\"]+)\".*", "$1"))
+        .collect(Collectors.toSet());
+    assertThat(labelKeys()).containsExactlyInAnyOrderElementsOf(predicted);
+  }
+
+  private static java.util.Set<String> labelKeys() {
+    Map<String, Object> props = new java.util.HashMap<>(stack.client());
+    props.put("isolation.level", "read_committed");
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(props,
+        new org.apache.kafka.common.serialization.StringDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      var parts = consumer.partitionsFor("mri.labels").stream()
+          .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      var end = consumer.endOffsets(parts);
+      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        consumer.poll(Duration.ofMillis(500)).forEach(r -> keys.add(r.key()));
+      }
+    }
+    return keys;
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  /** One run of the {@code neurostream} command line in this JVM. */
+  record CliRun(int code, String out, String err) {
+    static CliRun of(String... args) {
+      java.io.StringWriter out = new java.io.StringWriter();
+      java.io.StringWriter err = new java.io.StringWriter();
+      picocli.CommandLine cli = io.neurostream.cli.NeuroStream.commandLine();
+      cli.setOut(new java.io.PrintWriter(out, true));
+      cli.setErr(new java.io.PrintWriter(err, true));
+      int code = cli.execute(args);
+      return new CliRun(code, out.toString(), err.toString());
+    }
   }
 
   private static byte[] malformed(String kind, String key, Random random) {
