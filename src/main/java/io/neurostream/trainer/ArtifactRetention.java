@@ -36,10 +36,11 @@ final class ArtifactRetention {
 
   private static final Logger LOG = LoggerFactory.getLogger(ArtifactRetention.class);
   /**
-   * Chunk timestamps come from the publisher's clock, as does the recorded publication time, so a
-   * small margin suffices (a topic with LogAppendTime would need the brokers' clocks to agree).
+   * Chunks carry the publisher's clock (CreateTime, as the topic is declared) and are sent after
+   * the publication time was recorded with that same clock, so the first chunk of a kept artifact
+   * is never older than its recorded time; no margin is needed.
    */
-  private static final long MARGIN_MS = 1_000;
+  private static final long MARGIN_MS = 0;
 
   private ArtifactRetention() {}
 

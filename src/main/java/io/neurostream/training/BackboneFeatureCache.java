@@ -89,6 +89,10 @@ public final class BackboneFeatureCache implements FeatureCache {
         missing.add(i);
       }
     }
+    if (progress != null) {
+      progress.println("backbone features: " + missing.size() + " to compute, "
+          + (keys.length - missing.size()) + " cached");
+    }
     if (!missing.isEmpty()) {
       compute(model, preprocessor, examples, keys, missing);
     }

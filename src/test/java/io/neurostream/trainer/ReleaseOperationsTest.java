@@ -1,0 +1,123 @@
+package io.neurostream.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.neurostream.avro.ModelRelease;
+import io.neurostream.avro.ReleaseStatus;
+import io.neurostream.classifier.release.ArtifactException;
+import io.neurostream.classifier.release.ArtifactStores;
+import io.neurostream.kafka.Topics;
+import io.neurostream.model.ModelBundle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Releases through a real broker and registry: one stack for the class, a fresh history per test. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReleaseOperationsTest {
+
+  @TempDir Path dir;
+  private TestStack stack;
+  private Path v1;
+  private Path v2;
+  private Path v3;
+
+  @BeforeAll
+  void startStack(@TempDir Path stackDir) {
+    stack = TestStack.start(stackDir);
+  }
+
+  @AfterAll
+  void stopStack() {
+    stack.close();
+  }
+
+  private ReleaseOperations operations(String prefix) throws Exception {
+    // each test keeps its own versions apart by prefix; the topic is shared
+    v1 = TestStack.randomBundle(dir, prefix + "-v1", 1);
+    v2 = TestStack.randomBundle(dir, prefix + "-v2", 2);
+    v3 = TestStack.randomBundle(dir, prefix + "-v3", 3);
+    return new ReleaseOperations(stack.trainerConfig(dir.resolve("state"), Map.of()));
+  }
+
+  @Test
+  void shouldPublishExportAndRollBackSoThatTheChosenVersionIsServed() throws Exception {
+    try (ReleaseOperations ops = operations("a")) {
+      // given two promoted releases
+      ops.publish(v1, ReleaseStatus.PROMOTED, "first");
+      ops.publish(v2, ReleaseStatus.PROMOTED, "second");
+      assertThat(ops.history().served()).map(ModelRelease::getVersion).hasValue("a-v2");
+
+      // when an operator rolls back to the first
+      var records = ops.rollback("a-v1", "v2 misses mild cases", false);
+
+      // then v2 is recorded as rolled back and v1 is served again
+      assertThat(records).extracting(ModelRelease::getVersion, ModelRelease::getStatus)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("a-v2", ReleaseStatus.ROLLED_BACK),
+              org.assertj.core.groups.Tuple.tuple("a-v1", ReleaseStatus.PROMOTED));
+      ReleaseHistory history = ops.history();
+      assertThat(history.served()).map(ModelRelease::getVersion).hasValue("a-v1");
+      assertThat(history.served().orElseThrow().getReason()).contains("from a-v2: v2 misses mild cases");
+
+      // and an export of v2 is the very bundle that was published, verified
+      Path out = ops.export("a-v2", dir.resolve("export"));
+      assertThat(ModelBundle.open(out).sha256()).isEqualTo(ModelBundle.open(v2).sha256());
+      assertThat(Files.readString(dir.resolve("export/a-v2.release.json"))).contains("ROLLED_BACK");
+
+      // and the history lists every record with the served one marked
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      io.neurostream.cli.ModelsListCommandAccess.print(history, bytes);
+      assertThat(bytes.toString()).containsPattern("(?m)^\\* a-v1 .*PROMOTED");
+    }
+  }
+
+  @Test
+  void shouldRefuseToRollBackToARejectedReleaseUnlessForcedOrToAnUnknownOne() throws Exception {
+    try (ReleaseOperations ops = operations("b")) {
+      ops.publish(v1, ReleaseStatus.PROMOTED, "first");
+      ops.publish(v2, ReleaseStatus.REJECTED, "worse");
+      assertThatThrownBy(() -> ops.rollback("b-v2", null, false)).hasMessageContaining("pass --force");
+      assertThatThrownBy(() -> ops.rollback("b-v9", null, false)).hasMessageContaining("no release b-v9");
+      assertThatThrownBy(() -> ops.publish(v1, ReleaseStatus.PROMOTED, "again"))
+          .hasMessageContaining("already released");
+      ops.rollback("b-v2", "forced", true);
+      assertThat(ops.history().served()).map(ModelRelease::getVersion).hasValue("b-v2");
+    }
+  }
+
+  @Test
+  void shouldDeleteArtifactsBeyondTheKeptOnesButNeverTheServedOne() throws Exception {
+    TrainerConfig config = stack.trainerConfig(dir.resolve("state"), Map.of());
+    ArtifactStores stores = new ArtifactStores(stack.client(), Duration.ofSeconds(30));
+    try (ReleaseOperations ops = operations("c");
+        Admin admin = Admin.create(stack.client())) {
+      // given three releases, the first served and the later two rejected
+      ops.publish(v1, ReleaseStatus.PROMOTED, "served");
+      ops.publish(v2, ReleaseStatus.REJECTED, "worse");
+      ops.publish(v3, ReleaseStatus.REJECTED, "worse");
+
+      // when only one artifact is to be kept
+      ArtifactRetention.apply(ops.history(), 1, config.artifacts(), admin);
+
+      // then the served one is still fetchable, though older than the kept newest
+      assertThat(stores.fetch(ops.history().find("c-v1").orElseThrow(), dir.resolve("f1"))).exists();
+
+      // and once the newest is served, everything older goes
+      ops.rollback("c-v3", null, true);
+      ArtifactRetention.apply(ops.history(), 1, config.artifacts(), admin);
+      assertThat(stores.fetch(ops.history().find("c-v3").orElseThrow(), dir.resolve("f3"))).exists();
+      assertThatThrownBy(() -> stores.fetch(ops.history().find("c-v1").orElseThrow(), dir.resolve("f1b")))
+          .isInstanceOf(ArtifactException.class).hasMessageContaining("no chunks");
+      assertThatThrownBy(() -> ops.rollback("c-v1", null, false))
+          .hasMessageContaining("cannot be used (NOT_FOUND)");
+    }
+  }
+}
