@@ -39,8 +39,7 @@ final class BundleCache {
    */
   ModelBundle get(ModelRelease release) throws ArtifactException {
     String sha = release.getArtifactSha256();
-    Path file = dir.resolve(release.getVersion().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
-        + sha.substring(0, Math.min(16, sha.length())) + ".bundle");
+    Path file = fileOf(release);
     if (Files.isRegularFile(file)) {
       try {
         ModelBundle bundle = ModelBundle.open(file, sha);
@@ -68,6 +67,27 @@ final class BundleCache {
           "release " + release.getVersion() + " passed its checksum but is not a valid bundle: "
               + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Keeps {@code bundle} (just published as {@code release}) so the next round need not fetch it;
+   * the file is moved.
+   */
+  void keep(ModelRelease release, Path bundle) {
+    try {
+      Files.createDirectories(dir);
+      Path file = fileOf(release);
+      Files.move(bundle, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      prune(file);
+    } catch (IOException e) {
+      deleteQuietly(bundle); // only a cache: the next round fetches it instead
+    }
+  }
+
+  private Path fileOf(ModelRelease release) {
+    String sha = release.getArtifactSha256();
+    return dir.resolve(release.getVersion().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
+        + sha.substring(0, Math.min(16, sha.length())) + ".bundle");
   }
 
   private void prune(Path keep) throws UncheckedIOException {

@@ -92,6 +92,29 @@ public record ReleaseHistory(List<ModelRelease> records) {
     return new ReleaseHistory(out);
   }
 
+  /**
+   * This history plus records this process published that the topic does not show yet: a
+   * committed transaction's markers reach the partitions a moment after the commit returns, so a
+   * read right after publishing may not include it.
+   *
+   * @return the history and, of {@code published}, the records still missing from it, in order
+   */
+  public ReleaseHistory including(List<ModelRelease> published) {
+    List<ModelRelease> all = new ArrayList<>(records);
+    for (ModelRelease p : published) {
+      if (records.stream().noneMatch(r -> sameRecord(r, p))) {
+        all.add(p);
+      }
+    }
+    return new ReleaseHistory(all);
+  }
+
+  /** Whether {@code a} and {@code b} are the same decision (version, status and time). */
+  static boolean sameRecord(ModelRelease a, ModelRelease b) {
+    return a.getVersion().equals(b.getVersion()) && a.getStatus() == b.getStatus()
+        && a.getCreatedAt().equals(b.getCreatedAt());
+  }
+
   /** The release classifiers serve now: the newest PROMOTED one ({@link ReleaseLedger}'s rule). */
   public Optional<ModelRelease> served() {
     ReleaseLedger ledger = new ReleaseLedger();

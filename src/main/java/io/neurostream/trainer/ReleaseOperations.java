@@ -36,16 +36,21 @@ public final class ReleaseOperations implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
   private final TrainerConfig config;
+  private final List<ModelRelease> published = new ArrayList<>();
   private ReleasePublisher publisher;
 
   public ReleaseOperations(TrainerConfig config) {
     this.config = config;
   }
 
-  /** The release history as committed on the releases topic. */
+  /**
+   * The release history as committed on the releases topic, including what this object published
+   * even if the topic does not show it yet (commit markers land a moment after the commit).
+   */
   public ReleaseHistory history() {
     return ReleaseHistory.read(Topics.MODEL_RELEASES.name(), config.common().kafkaProperties(),
-        Topics.MODEL_RELEASES.valueSerde(config.common().serdeConfig()).deserializer(), TIMEOUT);
+        Topics.MODEL_RELEASES.valueSerde(config.common().serdeConfig()).deserializer(), TIMEOUT)
+        .including(published);
   }
 
   /**
@@ -64,7 +69,9 @@ public final class ReleaseOperations implements AutoCloseable {
     ReleaseDraft draft = new ReleaseDraft(status, reason, bundle.metadata().parentVersion(),
         bundle.metadata().metrics(), Map.of(), bundle.metadata().provenance());
     // retention is the trainer's job (after its next round); a manual publication only adds
-    return publisher().publish(bundle, draft);
+    ModelRelease release = publisher().publish(bundle, draft);
+    published.add(release);
+    return release;
   }
 
   /**
@@ -103,6 +110,7 @@ public final class ReleaseOperations implements AutoCloseable {
         "re-promoted by rollback" + served.map(s -> " from " + s.getVersion()).orElse("") + why,
         now.plusMillis(1)));
     publisher().publishRecords(records);
+    published.addAll(records);
     return records;
   }
 

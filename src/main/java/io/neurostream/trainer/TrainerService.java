@@ -57,6 +57,8 @@ public final class TrainerService implements AutoCloseable {
   private final Object wake = new Object();
   private final AtomicBoolean trainNow = new AtomicBoolean();
   private final AtomicBoolean roundRunning = new AtomicBoolean();
+  /** Records published by this process that the topic may not show yet (loop thread only). */
+  private final List<ModelRelease> publishedHere = new java.util.ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile boolean failed;
@@ -227,10 +229,13 @@ public final class TrainerService implements AutoCloseable {
         result = round.fineTune(snapshot, served.get(), current, version, trigger, newLabels, deadline);
       }
       LOG.info("round {} publishing: {}", version, result.draft().status());
-      ModelRelease published = publisher.publish(result.bundle(), result.draft());
+      ModelRelease published = publish(result);
       outcome = published.getStatus() == ReleaseStatus.PROMOTED ? "promoted" : "rejected";
       refreshHistory();
       ArtifactRetention.apply(history, config.releasesKeep(), config.artifacts(), admin);
+      if (published.getStatus() == ReleaseStatus.PROMOTED) {
+        bundles.keep(published, result.bundle().path()); // the next round starts from it
+      }
       cleanUp(result.bundle().path());
       LOG.info("round {} done: {} in {} s", version, published.getStatus(),
           (System.nanoTime() - started) / 1_000_000_000L);
@@ -266,7 +271,7 @@ public final class TrainerService implements AutoCloseable {
         return;
       }
       TrainingRound.Result result = round.adopt(bundle, snapshot, file);
-      publisher.publish(result.bundle(), result.draft());
+      publish(result);
       refreshHistory();
       metrics.round("promoted", Duration.ofNanos(System.nanoTime() - started));
     } catch (ReleasePublisher.FencedException e) {
@@ -287,9 +292,19 @@ public final class TrainerService implements AutoCloseable {
   }
 
   private void refreshHistory() {
-    history = ReleaseHistory.read(Topics.MODEL_RELEASES.name(), config.common().kafkaProperties(),
+    ReleaseHistory read = ReleaseHistory.read(Topics.MODEL_RELEASES.name(),
+        config.common().kafkaProperties(),
         Topics.MODEL_RELEASES.valueSerde(config.common().serdeConfig()).deserializer(), READ_TIMEOUT);
+    publishedHere.removeIf(p -> read.records().stream().anyMatch(r -> ReleaseHistory.sameRecord(r, p)));
+    history = read.including(publishedHere);
     historyReadAt = Instant.now();
+  }
+
+  /** Publishes and remembers the record until the topic shows it. */
+  private ModelRelease publish(TrainingRound.Result result) {
+    ModelRelease published = publisher.publish(result.bundle(), result.draft());
+    publishedHere.add(published);
+    return published;
   }
 
   /** A time-based version not used before, e.g. {@code 20261126-232400} or {@code ...-2}. */
@@ -302,7 +317,7 @@ public final class TrainerService implements AutoCloseable {
     return v;
   }
 
-  /** Drops the round's bundle (it is in Kafka or the shared directory now) and old reports. */
+  /** Drops the round's bundle if still there (it is published now) and old reports. */
   private void cleanUp(Path roundBundle) {
     try {
       Files.deleteIfExists(roundBundle);

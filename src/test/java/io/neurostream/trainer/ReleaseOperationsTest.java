@@ -94,6 +94,30 @@ class ReleaseOperationsTest {
   }
 
   @Test
+  void shouldPublishTheBundleTrainedByTrainWithPublish() throws Exception {
+    // given a small phantom data set
+    Path data = dir.resolve("data");
+    io.neurostream.imaging.PhantomDatasetWriter.write(
+        io.neurostream.imaging.PhantomGenerator.builder().setSeed(4).optSize(40).optProportions(1, 1, 1, 1).build(),
+        data, 16, 2, 1, false, i -> {});
+
+    // when the train command trains one epoch and publishes
+    int code = io.neurostream.cli.NeuroStream.commandLine().execute("train", "--data", data.toString(),
+        "--out", dir.resolve("trained.bundle").toString(), "--epochs", "1", "--depth", "18",
+        "--image-size", "40", "--hidden-units", "16", "--batch-size", "8", "--model-version", "d-trained",
+        "--publish", "--bootstrap", stack.kafka.bootstrapServers(), "--registry", stack.registry.url());
+
+    // then that very bundle is the served release
+    assertThat(code).isZero();
+    try (ReleaseOperations ops = new ReleaseOperations(stack.trainerConfig(dir.resolve("state"), Map.of()))) {
+      ModelRelease served = ops.history().served().orElseThrow();
+      assertThat(served.getVersion()).isEqualTo("d-trained");
+      assertThat(served.getArtifactSha256()).isEqualTo(ModelBundle.open(dir.resolve("trained.bundle")).sha256());
+      assertThat(served.getReason()).isEqualTo("published by train --publish");
+    }
+  }
+
+  @Test
   void shouldDeleteArtifactsBeyondTheKeptOnesButNeverTheServedOne() throws Exception {
     TrainerConfig config = stack.trainerConfig(dir.resolve("state"), Map.of());
     ArtifactStores stores = new ArtifactStores(stack.client(), Duration.ofSeconds(30));

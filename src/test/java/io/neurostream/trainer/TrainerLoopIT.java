@@ -49,6 +49,7 @@ class TrainerLoopIT {
   private ClassifierService classifierB;
   private TrainerService trainer;
   private Classifiers.VersionWatch served;
+  private Path initialBundle;
   private String initialVersion;
   private String promotedVersion;
   private final List<PhantomScans.Slice> labeled = PhantomScans.slices(3, 160, 3, "lab");
@@ -59,15 +60,19 @@ class TrainerLoopIT {
   void startTheLoop(@TempDir Path dir) throws Exception {
     this.dir = dir;
     stack = TestStack.start(dir.resolve("stack"));
-    // the weak initial model: a backbone that has seen phantoms, under an untrained head
-    Path initial = PhantomFixture.copy(PhantomFixture.freshHead(), dir.resolve("initial"));
+    initialBundle = PhantomFixture.copy(PhantomFixture.freshHead(), dir.resolve("initial"));
+    // with no release yet, the trainer publishes its bootstrap bundle: the weak initial model, a
+    // backbone that has seen phantoms under an untrained head
+    trainer = TrainerService.start(config(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     try (ReleaseOperations ops = new ReleaseOperations(config())) {
-      initialVersion = ops.publish(initial, ReleaseStatus.PROMOTED, "initial release").getVersion();
+      await().atMost(Duration.ofSeconds(60)).until(() -> ops.history().served().isPresent());
+      ModelRelease first = ops.history().served().orElseThrow();
+      assertThat(first.getReason()).startsWith("initial release from bundle");
+      initialVersion = first.getVersion();
     }
     classifierA = Classifiers.start(stack, dir.resolve("classifiers"), "a");
     classifierB = Classifiers.start(stack, dir.resolve("classifiers"), "b");
     served = new Classifiers.VersionWatch(classifierA, classifierB);
-    trainer = TrainerService.start(config(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
   private TrainerConfig config() {
@@ -81,6 +86,7 @@ class TrainerLoopIT {
     t.put("trainer.promotion.min.improvement", "0.02");
     t.put("trainer.promotion.max.recall.drop", "0.25");
     t.put("trainer.device", "cpu");
+    t.put("trainer.bootstrap.bundle", initialBundle.toString());
     return stack.trainerConfig(dir.resolve("trainer"), t);
   }
 
@@ -198,6 +204,9 @@ class TrainerLoopIT {
       assertThat(h.served()).map(ModelRelease::getVersion).hasValue(initialVersion);
       assertThat(h.find(promotedVersion)).map(ModelRelease::getStatus).hasValue(ReleaseStatus.ROLLED_BACK);
     }
+    // and the history shows the whole story
+    assertThat(NeuroStream.commandLine().execute("models", "list", "--bootstrap",
+        stack.kafka.bootstrapServers(), "--registry", stack.registry.url())).isZero();
   }
 
   private boolean servedBy(String version) {
