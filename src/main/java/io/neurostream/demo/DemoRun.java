@@ -229,6 +229,10 @@ public final class DemoRun {
     // recall on the stage it over-predicts; the guard would reject nearly every candidate for noise.
     // --set trainer.promotion.max.recall.drop=0.05 turns it back on.
     s.put(TrainerKeys.MAX_RECALL_DROP.name(), "1");
+    // The head is fine-tuned from the served head, not trained afresh: a tenth of the trainer's
+    // default rate improves it steadily (replaying the demo's round: +0.10 to +0.19 holdout balanced
+    // accuracy over five seeds at 3e-4, -0.0 to +0.15 at the default 3e-3, whose early epochs overshoot).
+    s.put(TrainerKeys.LEARNING_RATE.name(), "3e-4");
     s.put(TrainerKeys.SEED.name(), Long.toString(o.seed()));
     s.put(TrainerKeys.BOOTSTRAP_BUNDLE.name(), initialBundle.toAbsolutePath().toString());
     return s;
