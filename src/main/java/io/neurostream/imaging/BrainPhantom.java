@@ -20,6 +20,9 @@ import java.util.SplittableRandom;
  * subarachnoid CSF), ventricles and temporal horns enlarge, sulci and fissures widen, the cortex
  * thins, the hippocampus shrinks and the third ventricle widens. Per-subject random factors
  * (ventricle size, cortex thickness, sulcal pattern) blur the signal so the stages overlap.
+ *
+ * <p>Transcendental functions are {@link StrictMath}'s, so the pixels do not depend on which JIT
+ * intrinsics a JVM uses; the hot loop avoids them (tables, squared-distance tests).
  */
 final class BrainPhantom {
 
@@ -29,12 +32,12 @@ final class BrainPhantom {
   private static final int TEXTURE_GRID = 7;
   private static final int GAMMA_STEPS = 1024;
   private static final double GAMMA_MAX = 2.0;
-  private static final double COS_LENS = Math.cos(0.25);
-  private static final double SIN_LENS = Math.sin(0.25);
-  private static final double COS_CAUDATE = Math.cos(-0.3);
-  private static final double SIN_CAUDATE = Math.sin(-0.3);
-  private static final double COS_HIPPOCAMPUS = Math.cos(-0.3);
-  private static final double SIN_HIPPOCAMPUS = Math.sin(-0.3);
+  private static final double COS_LENS = StrictMath.cos(0.25);
+  private static final double SIN_LENS = StrictMath.sin(0.25);
+  private static final double COS_CAUDATE = StrictMath.cos(-0.3);
+  private static final double SIN_CAUDATE = StrictMath.sin(-0.3);
+  private static final double COS_HIPPOCAMPUS = StrictMath.cos(-0.3);
+  private static final double SIN_HIPPOCAMPUS = StrictMath.sin(-0.3);
 
   private final long seed;
   // placement and shape
@@ -94,7 +97,7 @@ final class BrainPhantom {
 
     scale = uniform(r, 0.74, 0.84);
     aspect = uniform(r, 0.82, 0.94);
-    rotation = Math.toRadians(r.nextGaussian() * 3.0);
+    rotation = StrictMath.toRadians(r.nextGaussian() * 3.0);
     tx = r.nextGaussian() * 0.03;
     ty = r.nextGaussian() * 0.03;
     egg = uniform(r, 0.0, 0.06);
@@ -116,7 +119,7 @@ final class BrainPhantom {
     gamma = uniform(r, 0.85, 1.15);
     noiseSigma = uniform(r, 0.012, 0.035);
     for (int k = 0; k < gammaTable.length; k++) {
-      gammaTable[k] = (float) Math.pow(k * GAMMA_MAX / GAMMA_STEPS, gamma);
+      gammaTable[k] = (float) StrictMath.pow(k * GAMMA_MAX / GAMMA_STEPS, gamma);
     }
     for (int k = 0; k < bias.length; k++) {
       bias[k] = r.nextGaussian() * 0.06;
@@ -126,9 +129,9 @@ final class BrainPhantom {
     zHi = uniform(r, 0.74, 0.90);
 
     // individual anatomy independent of the stage: healthy ventricles vary a lot between people
-    double ventricleTrait = Math.exp(r.nextGaussian() * 0.18);
-    double cortexTrait = Math.exp(r.nextGaussian() * 0.08);
-    double hippocampusTrait = Math.exp(r.nextGaussian() * 0.07);
+    double ventricleTrait = StrictMath.exp(r.nextGaussian() * 0.18);
+    double cortexTrait = StrictMath.exp(r.nextGaussian() * 0.08);
+    double hippocampusTrait = StrictMath.exp(r.nextGaussian() * 0.07);
     brainShrink = 0.012 + 0.055 * s + Math.abs(r.nextGaussian()) * 0.006;
     ventricleSize = ventricleTrait * (1.1 + 1.4 * s);
     sulcusWidth = 0.002 + 0.028 * s * uniform(r, 0.8, 1.2);
@@ -147,7 +150,7 @@ final class BrainPhantom {
         a = wrap(a);
       } while (Math.abs(Math.abs(a) - Math.PI / 2) < 0.14);
       sulcusAngle[k] = a;
-      sulcusDepth[k] = 0.05 + 0.22 * Math.pow(r.nextDouble(), 0.8);
+      sulcusDepth[k] = 0.05 + 0.22 * StrictMath.pow(r.nextDouble(), 0.8);
       sulcusWiggle[k] = uniform(r, 0.005, 0.025);
       sulcusFreq[k] = uniform(r, 12, 30);
       sulcusPhase[k] = r.nextDouble() * 2 * Math.PI;
@@ -172,8 +175,8 @@ final class BrainPhantom {
     float[] out = new float[size * size];
     double pixel = 2.0 / size / scale; // head-frame units per pixel
     double edge = 0.7 * pixel;
-    double cos = Math.cos(rotation);
-    double sin = Math.sin(rotation);
+    double cos = StrictMath.cos(rotation);
+    double sin = StrictMath.sin(rotation);
     double[] texture = grid(r);
     for (int py = 0; py < size; py++) {
       double bigY = (py + 0.5) * 2.0 / size - 1;
@@ -240,6 +243,7 @@ final class BrainPhantom {
     final double[] angle;
     final double[] seg; // per sulcus SEGMENTS × (ax, ay, bx, by, halfA, halfB)
     final int[] order;
+    final double[] box; // per sulcus: min x, max x, min y, max y (widened by its half-width)
     final double maxSulcusDepth;
     final double maxRadius;
     // visibility of level-dependent structures
@@ -257,7 +261,7 @@ final class BrainPhantom {
 
     Slice(double z, SplittableRandom r) {
       this.z = z;
-      size = Math.sqrt(Math.max(0.05, 1 - Math.pow((z - 0.42) / 0.78, 2)));
+      size = Math.sqrt(Math.max(0.05, 1 - StrictMath.pow((z - 0.42) / 0.78, 2)));
       low = smooth(0.33, 0.22, z);
       ventricles = smooth(0.27, 0.36, z) * smooth(0.82, 0.70, z);
       bodyGap = smooth(0.54, 0.40, z);
@@ -273,19 +277,19 @@ final class BrainPhantom {
       double notch = 0.05 * low * (1 + 0.6 * severity);
       for (int k = 0; k <= ANGLES; k++) {
         double t = -Math.PI + 2 * Math.PI * k / ANGLES;
-        double c = Math.cos(t);
-        double s = Math.sin(t);
+        double c = StrictMath.cos(t);
+        double s = StrictMath.sin(t);
         double ellipse = 1 / Math.sqrt(c * c / (aspect * aspect) + s * s);
         double h = 1 + egg * s;
         for (int m = 0; m < 4; m++) {
-          h += harmonicAmp[m] * Math.cos((m + 2) * t + harmonicPhase[m]);
+          h += harmonicAmp[m] * StrictMath.cos((m + 2) * t + harmonicPhase[m]);
         }
         double skull = ellipse * h * size;
         skullR[k] = skull;
         // temporal poles separate from the frontal lobes at low levels (Sylvian notch)
         double right = wrap(t + 0.25);
         double left = wrap(t - Math.PI - 0.25);
-        double dent = notch * (Math.exp(-right * right / 0.02) + Math.exp(-left * left / 0.02));
+        double dent = notch * (StrictMath.exp(-right * right / 0.02) + StrictMath.exp(-left * left / 0.02));
         brainR[k] = skull * (1 - brainShrink) - 0.01 - dent;
       }
 
@@ -295,14 +299,14 @@ final class BrainPhantom {
       angle = new double[count];
       seg = new double[count * SEGMENTS * 6];
       for (int k = 0; k < SULCI; k++) {
-        double a = wrap(sulcusAngle[k] + r.nextGaussian() * 0.04 + (z - 0.5) * 0.3 * Math.sin(3 * k));
+        double a = wrap(sulcusAngle[k] + r.nextGaussian() * 0.04 + (z - 0.5) * 0.3 * StrictMath.sin(3 * k));
         angle[k] = a;
         double len = sulcusDepth[k] * (0.8 + 0.4 * r.nextDouble()) * (0.6 + 0.4 * size);
         double half = sulcusWidth * sulcusWidthFactor[k] + 0.004;
         double start = table(brainR, a) + 0.03;
         double dir = a + Math.PI + sulcusDeviation[k] + r.nextGaussian() * 0.05;
-        double px = start * Math.cos(a);
-        double py = start * Math.sin(a);
+        double px = start * StrictMath.cos(a);
+        double py = start * StrictMath.sin(a);
                 double step = (len + 0.03) / 3;
         double prevX = px;
         double prevY = py;
@@ -313,9 +317,9 @@ final class BrainPhantom {
         for (int j = 1; j <= 3; j++) {
           // the sulcus bends as it deepens: a random walk of its heading
           heading += (j == 1 ? 0.3 : 0.6) * sulcusWiggle[k] * 12
-              * Math.sin(sulcusFreq[k] * 0.3 * j + sulcusPhase[k]);
-          double nx = prevX + Math.cos(heading) * step;
-          double ny = prevY + Math.sin(heading) * step;
+              * StrictMath.sin(sulcusFreq[k] * 0.3 * j + sulcusPhase[k]);
+          double nx = prevX + StrictMath.cos(heading) * step;
+          double ny = prevY + StrictMath.sin(heading) * step;
           double nh = half * (1 - 0.28 * j);
           putSegment(k, j - 1, prevX, prevY, nx, ny, prevHalf, nh);
           if (j == 1 + (k % 2)) {
@@ -329,8 +333,8 @@ final class BrainPhantom {
         if (branchAngle[k] != 0) {
           double bd = dir + branchAngle[k];
           double bl = len * branchLength[k];
-          putSegment(k, 3, branchX, branchY, branchX + Math.cos(bd) * bl,
-              branchY + Math.sin(bd) * bl, half * 0.7, half * 0.4);
+          putSegment(k, 3, branchX, branchY, branchX + StrictMath.cos(bd) * bl,
+              branchY + StrictMath.sin(bd) * bl, half * 0.7, half * 0.4);
         } else {
           putSegment(k, 3, prevX, prevY, prevX, prevY, 0, 0);
         }
@@ -341,8 +345,8 @@ final class BrainPhantom {
         angle[k] = a;
         double sign = side == 0 ? 1 : -1;
         double start = table(brainR, a) + 0.03;
-        double px = start * Math.cos(a);
-        double py = start * Math.sin(a);
+        double px = start * StrictMath.cos(a);
+        double py = start * StrictMath.sin(a);
         double len = 0.30 * size * sylvian + 0.001;
         double half = (sulcusWidth * 1.8 + 0.008) * sylvian;
         // runs medially and a little anteriorly to the insula ...
@@ -355,6 +359,27 @@ final class BrainPhantom {
         putSegment(k, 2, ex, ey, ex + sign * 0.02, ey + ins, half * 0.7, half * 0.4);
         putSegment(k, 3, ex, ey, ex, ey, 0, 0);
       }
+      box = new double[count * 4];
+      for (int k = 0; k < count; k++) {
+        double minX = Double.POSITIVE_INFINITY;
+        double maxX = Double.NEGATIVE_INFINITY;
+        double minY = Double.POSITIVE_INFINITY;
+        double maxY = Double.NEGATIVE_INFINITY;
+        for (int m = 0; m < SEGMENTS; m++) {
+          int o = (k * SEGMENTS + m) * 6;
+          double h = Math.max(seg[o + 4], seg[o + 5]);
+          for (int e = 0; e < 2; e++) {
+            minX = Math.min(minX, seg[o + 2 * e] - h);
+            maxX = Math.max(maxX, seg[o + 2 * e] + h);
+            minY = Math.min(minY, seg[o + 2 * e + 1] - h);
+            maxY = Math.max(maxY, seg[o + 2 * e + 1] + h);
+          }
+        }
+        box[k * 4] = minX;
+        box[k * 4 + 1] = maxX;
+        box[k * 4 + 2] = minY;
+        box[k * 4 + 3] = maxY;
+      }
       double deepest = 0;
       for (int k = 0; k < count; k++) {
         for (int m = 0; m < SEGMENTS; m++) {
@@ -362,7 +387,7 @@ final class BrainPhantom {
           for (int e = 0; e < 2; e++) {
             double ex = seg[o + 2 * e];
             double ey = seg[o + 2 * e + 1];
-            double th = Math.atan2(ey, ex);
+            double th = StrictMath.atan2(ey, ex);
             deepest = Math.max(deepest,
                 table(brainR, th) - Math.sqrt(ex * ex + ey * ey) + seg[o + 4] + 0.02);
           }
@@ -410,7 +435,7 @@ final class BrainPhantom {
         return 0;
       }
       double rho = Math.sqrt(rr);
-      double theta = Math.atan2(y, x);
+      double theta = StrictMath.atan2(y, x);
       double skull = table(skullR, theta);
       double t = rho - skull;
       double outer = skull + 0.01 + 0.03 + 0.01 + scalpThickness * 2;
@@ -426,7 +451,7 @@ final class BrainPhantom {
       }
       if (t > -2 * edge) {
         // skull and scalp: inner table, diploe, outer table, scalp fat (thicker posteriorly)
-        double scalpT = scalpThickness * (1 + scalpAsymmetry * Math.max(0, Math.sin(theta)));
+        double scalpT = scalpThickness * (1 + scalpAsymmetry * Math.max(0, StrictMath.sin(theta)));
         double b1 = 0.012;
         double b2 = b1 + diploeThickness;
         double b3 = b2 + 0.01;
@@ -446,7 +471,7 @@ final class BrainPhantom {
       double surface = brain - rho; // depth below the brain surface
       double d = surface;
       if (surface > -3 * edge && surface < maxSulcusDepth) {
-        d = Math.min(d, nearestSulcus(x, y, theta));
+        d = Math.min(d, nearestSulcus(x, y, theta, gmThickness + 2 * edge));
       }
       d = Math.min(d, fissure(x, y));
       double tex = sampleGrid(texture, x, y);
@@ -457,7 +482,12 @@ final class BrainPhantom {
       return deepStructures(x, y, v, edge, gmHere, wmHere);
     }
 
-    private double nearestSulcus(double x, double y, double theta) {
+    /**
+     * Distance to the nearest sulcus among the few whose angle is closest, capped at {@code
+     * cutoff}: beyond it the pixel is white matter whatever the exact distance, so a bounding-box
+     * test skips most segments (this is the renderer's hot loop).
+     */
+    private double nearestSulcus(double x, double y, double theta, double cutoff) {
       int n = order.length;
       int lo = 0;
       int hi = n;
@@ -469,9 +499,13 @@ final class BrainPhantom {
           hi = mid;
         }
       }
-      double best = Double.POSITIVE_INFINITY;
+      double best = cutoff;
       for (int j = -3; j <= 2; j++) {
         int k = order[Math.floorMod(lo + j, n)];
+        int b = k * 4;
+        if (x < box[b] - best || x > box[b + 1] + best || y < box[b + 2] - best || y > box[b + 3] + best) {
+          continue;
+        }
         for (int m = 0; m < SEGMENTS; m++) {
           int o = (k * SEGMENTS + m) * 6;
           double ax = seg[o];
@@ -486,9 +520,11 @@ final class BrainPhantom {
           t = t < 0 ? 0 : t > 1 ? 1 : t;
           double qx = ax + t * vx - x;
           double qy = ay + t * vy - y;
-          double d = Math.sqrt(qx * qx + qy * qy) - (seg[o + 4] + (seg[o + 5] - seg[o + 4]) * t);
-          if (d < best) {
-            best = d;
+          double half = seg[o + 4] + (seg[o + 5] - seg[o + 4]) * t;
+          double reach = best + half; // only nearer than this can win; <= 0 means none can
+          double d2 = qx * qx + qy * qy;
+          if (reach > 0 && d2 < reach * reach) {
+            best = Math.sqrt(d2) - half;
           }
         }
       }
@@ -497,7 +533,7 @@ final class BrainPhantom {
 
     /** Distance to the interhemispheric fissure, which the corpus callosum interrupts mid-brain. */
     private double fissure(double x, double y) {
-      double lateral = Math.abs(x - 0.012 * Math.sin(3 * y + sulcusPhase[0])) - fissureWidth;
+      double lateral = Math.abs(x - 0.012 * StrictMath.sin(3 * y + sulcusPhase[0])) - fissureWidth;
       double front = -0.28 * size * ccGap;
       double back = 0.34 * size * ccGap;
       if (y < front || y > back) {
@@ -537,7 +573,7 @@ final class BrainPhantom {
           double xc = ventricleX(t) * (1 + 0.2 * (vs - 1));
           double slope = ventricleSlope(t) * (1 + 0.2 * (vs - 1)) / span;
           double half = ventricleHalf(t) * vs * ventricles
-              * (1 - 0.75 * bodyGap * Math.exp(-sq((t - 0.52) / 0.16)));
+              * (1 - 0.75 * bodyGap * StrictMath.exp(-sq((t - 0.52) / 0.16)));
           double dist = Math.abs(ax - xc) / Math.sqrt(1 + slope * slope) - half;
           dist = Math.max(dist, 0.008 - ax); // septum pellucidum keeps the two apart
           // a vanishing ventricle fades rather than leaving a hairline
@@ -585,9 +621,9 @@ final class BrainPhantom {
 
   /** Half-width of a lateral ventricle at t: frontal horn and atrium bulges, tapered tips. */
   private static double ventricleHalf(double t) {
-    double base = 0.022 + 0.016 * Math.exp(-sq((t - 0.14) / 0.12))
-        + 0.026 * Math.exp(-sq((t - 0.84) / 0.12));
-    return base * Math.sqrt(Math.sin(Math.PI * t));
+    double base = 0.022 + 0.016 * StrictMath.exp(-sq((t - 0.14) / 0.12))
+        + 0.026 * StrictMath.exp(-sq((t - 0.84) / 0.12));
+    return base * Math.sqrt(StrictMath.sin(Math.PI * t));
   }
 
   /** Soft mask of a rotated ellipse centred at the origin of (dx, dy). */
