@@ -33,10 +33,10 @@ run() { # name, env..., -- , java args...
 for round in $(seq 1 "$ROUNDS"); do
   run mxnet-default -- "${JAVA[@]}" -cp "$MX_CP" io.neurostream.cli.NeuroStream "${ARGS[@]}"
   run pytorch-eager-t2 -- /usr/bin/python3 bench/pytorch_resnet50.py --threads 2 "${PY_ARGS[@]}"
-  run mxnet-omp1 OMP_NUM_THREADS=1 -- "${JAVA[@]}" -cp "$MX_CP" io.neurostream.cli.NeuroStream "${ARGS[@]}" --no-end-to-end
-  run mxnet-naive MXNET_ENGINE_TYPE=NaiveEngine -- "${JAVA[@]}" -cp "$MX_CP" io.neurostream.cli.NeuroStream "${ARGS[@]}" --no-end-to-end
-  run mxnet-nomkldnn MXNET_MKLDNN_ENABLED=0 -- "${JAVA[@]}" -cp "$MX_CP" io.neurostream.cli.NeuroStream "${ARGS[@]}" --no-end-to-end
-  run djl-pytorch -- "${JAVA[@]}" -Dai.djl.default_engine=PyTorch -Dai.djl.pytorch.num_interop_threads=1 -cp "$PT_CP" io.neurostream.cli.NeuroStream "${ARGS[@]}" --no-end-to-end
+  run mxnet-omp1 OMP_NUM_THREADS=1 -- "${JAVA[@]}" -cp "$MX_CP" io.neurostream.cli.NeuroStream "${ARGS[@]}" --forward-only
+  run mxnet-naive MXNET_ENGINE_TYPE=NaiveEngine -- "${JAVA[@]}" -cp "$MX_CP" io.neurostream.cli.NeuroStream "${ARGS[@]}" --forward-only
+  run mxnet-nomkldnn MXNET_MKLDNN_ENABLED=0 -- "${JAVA[@]}" -cp "$MX_CP" io.neurostream.cli.NeuroStream "${ARGS[@]}" --forward-only
+  run djl-pytorch -- "${JAVA[@]}" -Dai.djl.default_engine=PyTorch -Dai.djl.pytorch.num_interop_threads=1 -cp "$PT_CP" io.neurostream.cli.NeuroStream "${ARGS[@]}" --forward-only
   run pytorch-eager-t1 -- /usr/bin/python3 bench/pytorch_resnet50.py --threads 1 "${PY_ARGS[@]}"
   run pytorch-jit-t2 -- /usr/bin/python3 bench/pytorch_resnet50.py --threads 2 --jit "${PY_ARGS[@]}"
 done

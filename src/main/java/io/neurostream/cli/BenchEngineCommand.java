@@ -42,16 +42,16 @@ public final class BenchEngineCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu0, ... (default: ${DEFAULT-VALUE}).")
   String device;
 
-  @Option(names = "--end-to-end", negatable = true, defaultValue = "true",
-      description = "Also time the BatchPredictor path (preprocessing + softmax) (default: ${DEFAULT-VALUE}).")
-  boolean endToEnd;
+  @Option(names = "--forward-only",
+      description = "Time the network alone; skip the BatchPredictor path (preprocessing + softmax).")
+  boolean forwardOnly;
 
   @Override
   public Integer call() {
     DjlDefaults.apply();
     ModelSpec spec = ModelSpec.builder().optDepth(depth).optInputSize(imageSize).optChannels(channels).build();
     EngineBenchmark.Options options =
-        new EngineBenchmark.Options(spec, batchSizes, repeats, warmup, device, endToEnd);
+        new EngineBenchmark.Options(spec, batchSizes, repeats, warmup, device, !forwardOnly);
     List<EngineBenchmark.Row> rows = EngineBenchmark.run(options, System.err::println);
     System.out.println("# " + spec.architecture() + " input " + spec.inputShape() + ", warm-up " + warmup
         + ", median of " + repeats + " batches");

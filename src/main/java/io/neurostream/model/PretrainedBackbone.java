@@ -115,12 +115,22 @@ public final class PretrainedBackbone {
   }
 
   private static String loadFromZoo(String url, ScanClassifierModel model) {
-    Criteria<NDList, NDList> criteria = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelUrls(url)
-        .optDevice(model.device())
-        .build();
-    try (ZooModel<NDList, NDList> zoo = criteria.loadModel()) {
+    ZooModel<NDList, NDList> zoo;
+    try {
+      Criteria<NDList, NDList> criteria = Criteria.builder()
+          .setTypes(NDList.class, NDList.class)
+          .optModelUrls(url)
+          .optDevice(model.device())
+          .build();
+      zoo = criteria.loadModel();
+    } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+      // RuntimeException too: DJL throws IllegalArgumentException when the zoo is not on the classpath
+      throw new IllegalArgumentException(
+          "cannot load backbone " + url + " from the model zoo (" + e.getMessage() + "); DJL runs"
+              + " offline by default, pass -Dai.djl.offline=false where a network is available, or"
+              + " give a local bundle or .params file", e);
+    }
+    try (zoo) {
       Block block = zoo.getBlock();
       if (block instanceof SymbolBlock symbol) {
         // the zoo's ResNet ends in its ImageNet classifier; the backbone is what precedes it
@@ -129,11 +139,6 @@ public final class PretrainedBackbone {
       block.initialize(zoo.getNDManager(), DataType.FLOAT32, model.network().inputShape(1));
       transfer(block, model);
       return "zoo " + url;
-    } catch (ModelNotFoundException | MalformedModelException | IOException e) {
-      throw new IllegalArgumentException(
-          "cannot load backbone " + url + " from the model zoo (" + e.getMessage() + "); DJL runs"
-              + " offline by default, pass -Dai.djl.offline=false where a network is available, or"
-              + " give a local bundle or .params file", e);
     }
   }
 
