@@ -332,7 +332,10 @@ public final class DemoRun {
     try {
       awaitDecisionAndSwap();
     } finally {
-      holds.add(new DemoReport.Hold(holdFrom, System.currentTimeMillis()));
+      long holdTo = System.currentTimeMillis();
+      if (holdTo - holdFrom > 250) { // a decision already in and swapped is no hold
+        holds.add(new DemoReport.Hold(holdFrom, holdTo));
+      }
     }
   }
 
