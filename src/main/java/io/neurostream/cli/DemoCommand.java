@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
           + "--model), streams the scans as a PACS would while a radiologist labels a share of them, lets "
           + "the trainer fine-tune and hot-swap the model, and ends with a summary per model version and "
           + "WORK_DIR/report/report.html. Progress on stderr, summary on stdout, service logs in "
-          + "WORK_DIR/demo.log. The defaults take about three minutes on two cores.",
+          + "WORK_DIR/demo.log. The defaults take two to four minutes on two busy cores.",
       "Synthetic data; NeuroStream is a research tool, not a medical device."
     })
 public final class DemoCommand implements Callable<Integer> {

@@ -77,9 +77,4 @@ record ServiceSettings(String bootstrapServers, String registryUrl, Path stateDi
     return Configuration.load(ConfigSources.builder().optEnv(Map.of()).optOverrides(merged(demo, sets)).build(),
         sets);
   }
-
-  /** A setting as it will apply to a service: the user's over the demo's. */
-  String effective(Map<String, String> demo, String key) {
-    return user.getOrDefault(key, demo.get(key));
-  }
 }
