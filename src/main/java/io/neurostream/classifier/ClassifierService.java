@@ -233,6 +233,25 @@ public final class ClassifierService implements AutoCloseable {
   }
 
   /**
+   * Stops processing without leaving the group (scans wait in Kafka); {@link #resume()} goes on.
+   * Benchmarks use it to build a backlog in front of a warm classifier.
+   */
+  public void pause() {
+    KafkaStreams ks = streams;
+    if (ks != null) {
+      ks.pause();
+    }
+  }
+
+  /** Resumes processing after {@link #pause()}. */
+  public void resume() {
+    KafkaStreams ks = streams;
+    if (ks != null) {
+      ks.resume();
+    }
+  }
+
+  /**
    * Blocks until Kafka Streams stops (close, or a fatal error).
    *
    * @return 0 after a clean stop, 1 after a fatal error

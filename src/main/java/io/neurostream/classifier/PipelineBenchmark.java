@@ -1,5 +1,6 @@
 package io.neurostream.classifier;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.neurostream.avro.ImageEncoding;
@@ -15,6 +16,7 @@ import io.neurostream.kafka.EmbeddedKafka;
 import io.neurostream.kafka.TopicProvisioner;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.ComputeDevice;
+import io.neurostream.model.EngineBenchmark;
 import io.neurostream.registry.EmbeddedSchemaRegistry;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -44,14 +46,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * Measures the classifier pipeline against its own engine in one run, on one machine:
+ * Measures the classifier pipeline against its own engine in one run, on one machine. Each
+ * figure is the median of {@code repeats} measurements; warm-up is excluded from all of them.
  *
  * <ol>
  *   <li><b>raw</b>: the loaded bundle's batched inference on decoded images, batches of
- *       {@code batch.max.size}, warm-up excluded;
+ *       {@code batch.max.size}; one measurement is one pass over all the images;
  *   <li><b>pipeline</b>: the same bundle behind the full topology on the embedded broker and
- *       registry: a backlog of scans is classified, from Kafka Streams RUNNING to the last
- *       prediction read with {@code read_committed};
+ *       registry, exactly once. The classifier is started and warmed with a few batches, then
+ *       paused; one measurement publishes a backlog of scans, resumes the classifier and times it
+ *       to the last prediction read with {@code read_committed}. Decoding, Avro, batching,
+ *       transactions and the broker's own work on the same cores are all inside the figure;
  *   <li><b>latency</b>: scans paced at half the pipeline rate; end-to-end latency from the scan's
  *       record timestamp to the moment its committed prediction is read, p50 and p99.
  * </ol>
@@ -62,29 +67,48 @@ public final class PipelineBenchmark {
    * What to run.
    *
    * @param bundle the model bundle (the engine under test)
-   * @param scans scans in the throughput runs
+   * @param scans scans in each throughput measurement
    * @param latencyScans scans in the latency run
    * @param batchSize {@code batch.max.size}
    * @param threads {@code num.stream.threads}
+   * @param repeats measurements of raw and of pipeline throughput; their medians are reported
    * @param workDir where the broker keeps its data
    */
   public record Options(Path bundle, int scans, int latencyScans, int batchSize, int threads,
-      Path workDir) {}
+      int repeats, Path workDir) {
+    public Options {
+      if (scans < 1 || latencyScans < 1 || batchSize < 1 || threads < 1 || repeats < 1) {
+        throw new IllegalArgumentException("scans, latency scans, batch size, threads and repeats"
+            + " must all be at least 1");
+      }
+    }
+  }
 
   /**
    * The figures.
    *
-   * @param rawScansPerSecond batched inference alone
-   * @param pipelineScansPerSecond through Kafka, exactly once
+   * @param raw scans/s of batched inference alone, one per repeat
+   * @param pipeline scans/s through Kafka, exactly once, one per repeat
    * @param latencyRate the rate of the latency run, scans/s
    * @param p50Ms median end-to-end latency at that rate
    * @param p99Ms 99th percentile end-to-end latency
-   * @param meanBatch mean batch size in the pipeline run
+   * @param meanBatch mean batch size in the pipeline runs
    */
-  public record Result(double rawScansPerSecond, double pipelineScansPerSecond,
-      double latencyRate, double p50Ms, double p99Ms, double meanBatch) {
+  public record Result(double[] raw, double[] pipeline, double latencyRate, double p50Ms,
+      double p99Ms, double meanBatch) {
+    /** Median raw throughput, scans/s. */
+    public double rawScansPerSecond() {
+      return EngineBenchmark.median(raw);
+    }
+
+    /** Median pipeline throughput, scans/s. */
+    public double pipelineScansPerSecond() {
+      return EngineBenchmark.median(pipeline);
+    }
+
+    /** Pipeline over raw, medians. */
     public double ratio() {
-      return pipelineScansPerSecond / rawScansPerSecond;
+      return pipelineScansPerSecond() / rawScansPerSecond();
     }
   }
 
@@ -92,24 +116,7 @@ public final class PipelineBenchmark {
 
   public static Result run(Options o, Consumer<String> progress) throws Exception {
     List<byte[]> pngs = images(o.scans(), 128, 5);
-    // 1. raw engine throughput, same bundle and batch size
-    double raw;
-    try (BundleScanModel model = new BundleModelLoader(ComputeDevice.resolve("auto"),
-        o.batchSize()).load(o.bundle())) {
-      List<GrayImage> decoded = new ArrayList<>();
-      for (byte[] png : pngs) {
-        decoded.add(ImageDecoder.decode(png, ImageEncoding.PNG, 0, 0));
-      }
-      for (int i = 0; i < 3; i++) {
-        model.predict(decoded.subList(0, Math.min(o.batchSize(), decoded.size())));
-      }
-      long t0 = System.nanoTime();
-      for (int from = 0; from < decoded.size(); from += o.batchSize()) {
-        model.predict(decoded.subList(from, Math.min(decoded.size(), from + o.batchSize())));
-      }
-      raw = decoded.size() / ((System.nanoTime() - t0) / 1e9);
-    }
-    progress.accept(String.format(Locale.ROOT, "raw batched inference: %.1f scans/s", raw));
+    double[] raw = rawThroughput(o, pngs, progress);
 
     try (EmbeddedKafka kafka = EmbeddedKafka.start(o.workDir().resolve("kafka"), 0)) {
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
@@ -120,61 +127,107 @@ public final class PipelineBenchmark {
           EmbeddedSchemaRegistry.start(0, kafka.bootstrapServers())) {
         Map<String, Object> serde = Map.of("schema.registry.url", registry.url());
         Serializer<ScanEvent> scans = Topics.SCANS.valueSerde(serde).serializer();
-        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
-          // 2. a backlog, then the classifier drains it
-          for (int i = 0; i < pngs.size(); i++) {
-            send(producer, scans, "tp-" + i, pngs.get(i), System.currentTimeMillis());
+        ClassifierConfig config = config(o, kafka, registry);
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (KafkaProducer<String, byte[]> producer = producer(kafka);
+            ClassifierService classifier = ClassifierService.start(config, meters);
+            PredictionReader reader = new PredictionReader(kafka, serde)) {
+          while (classifier.state().orElse(null) != KafkaStreams.State.RUNNING) {
+            Thread.sleep(20);
           }
-          producer.flush();
-          progress.accept("backlog of " + pngs.size() + " scans published; starting the classifier");
-          ClassifierConfig config = config(o, kafka, registry);
-          PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-          try (ClassifierService classifier = ClassifierService.start(config, meters);
-              PredictionReader reader = new PredictionReader(kafka, serde)) {
-            while (classifier.state().orElse(null) != KafkaStreams.State.RUNNING) {
-              Thread.sleep(20);
-            }
-            long t0 = System.nanoTime();
-            reader.await("tp-", pngs.size(), p -> { });
-            double pipeline = pngs.size() / ((System.nanoTime() - t0) / 1e9);
-            double meanBatch = meters.find("neurostream.batch.size").summary().mean();
-            progress.accept(String.format(Locale.ROOT,
-                "pipeline: %.1f scans/s (mean batch %.1f)", pipeline, meanBatch));
+          // warm-up: every stream thread's predictor runs its first batches
+          int warm = Math.min(pngs.size(), 3 * o.batchSize() * o.threads());
+          publish(producer, scans, "warm-", pngs.subList(0, warm));
+          reader.await("warm-", warm, p -> { });
+          progress.accept("classifier warmed up with " + warm + " scans");
 
-            // 3. latency at half the pipeline rate
-            double rate = pipeline / 2;
-            List<byte[]> latencyPngs = pngs.subList(0, Math.min(o.latencyScans(), pngs.size()));
-            List<Long> latencies = new ArrayList<>();
-            Thread sender = new Thread(() -> {
-              long start = System.nanoTime();
-              for (int i = 0; i < latencyPngs.size(); i++) {
-                long due = start + (long) (i * 1e9 / rate);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                  try {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-                send(producer, scans, "lat-" + i, latencyPngs.get(i), System.currentTimeMillis());
-                producer.flush();
-              }
-            }, "bench-sender");
-            sender.start();
-            reader.await("lat-", latencyPngs.size(), p -> latencies.add(
-                System.currentTimeMillis() - p.getScanTimestamp().toEpochMilli()));
-            sender.join();
-            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-            Result r = new Result(raw, pipeline, rate, percentile(sorted, 0.50),
-                percentile(sorted, 0.99), meanBatch);
-            progress.accept(String.format(Locale.ROOT,
-                "latency at %.1f scans/s: p50 %.0f ms, p99 %.0f ms", rate, r.p50Ms(), r.p99Ms()));
-            return r;
+          // pipeline: a backlog waits in Kafka, then the classifier drains it
+          double[] pipeline = new double[o.repeats()];
+          DistributionSummary batches = meters.find("neurostream.batch.size").summary();
+          long batchCount0 = batches == null ? 0 : batches.count();
+          double batchTotal0 = batches == null ? 0 : batches.totalAmount();
+          for (int r = 0; r < o.repeats(); r++) {
+            classifier.pause();
+            String prefix = "tp" + r + "-";
+            publish(producer, scans, prefix, pngs);
+            long t0 = System.nanoTime();
+            classifier.resume();
+            reader.await(prefix, pngs.size(), p -> { });
+            pipeline[r] = pngs.size() / ((System.nanoTime() - t0) / 1e9);
+            progress.accept(String.format(Locale.ROOT, "pipeline %d/%d: %.1f scans/s", r + 1,
+                o.repeats(), pipeline[r]));
           }
+          double meanBatch = batches == null || batches.count() == batchCount0 ? Double.NaN
+              : (batches.totalAmount() - batchTotal0) / (batches.count() - batchCount0);
+
+          // latency at half the pipeline rate
+          double rate = EngineBenchmark.median(pipeline) / 2;
+          List<byte[]> latencyPngs = pngs.subList(0, Math.min(o.latencyScans(), pngs.size()));
+          List<Long> latencies = new ArrayList<>();
+          Thread sender = new Thread(() -> {
+            long start = System.nanoTime();
+            for (int i = 0; i < latencyPngs.size(); i++) {
+              long due = start + (long) (i * 1e9 / rate);
+              long wait = due - System.nanoTime();
+              if (wait > 0) {
+                try {
+                  Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              send(producer, scans, "lat-" + i, latencyPngs.get(i), System.currentTimeMillis());
+              producer.flush();
+            }
+          }, "bench-sender");
+          sender.start();
+          reader.await("lat-", latencyPngs.size(), p -> latencies.add(
+              System.currentTimeMillis() - p.getScanTimestamp().toEpochMilli()));
+          sender.join();
+          long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+          Result result = new Result(raw, pipeline, rate, percentile(sorted, 0.50),
+              percentile(sorted, 0.99), meanBatch);
+          progress.accept(String.format(Locale.ROOT,
+              "latency at %.1f scans/s: p50 %.0f ms, p99 %.0f ms", rate, result.p50Ms(),
+              result.p99Ms()));
+          return result;
         }
       }
     }
+  }
+
+  /** Batched inference alone: one measurement per repeat, each a pass over all the images. */
+  private static double[] rawThroughput(Options o, List<byte[]> pngs, Consumer<String> progress)
+      throws Exception {
+    double[] raw = new double[o.repeats()];
+    try (BundleScanModel model = new BundleModelLoader(ComputeDevice.resolve("auto"),
+        o.batchSize()).load(o.bundle())) {
+      List<GrayImage> decoded = new ArrayList<>();
+      for (byte[] png : pngs) {
+        decoded.add(ImageDecoder.decode(png, ImageEncoding.PNG, 0, 0));
+      }
+      for (int i = 0; i < 3; i++) {
+        model.predict(decoded.subList(0, Math.min(o.batchSize(), decoded.size())));
+      }
+      for (int r = 0; r < o.repeats(); r++) {
+        long t0 = System.nanoTime();
+        for (int from = 0; from < decoded.size(); from += o.batchSize()) {
+          model.predict(decoded.subList(from, Math.min(decoded.size(), from + o.batchSize())));
+        }
+        raw[r] = decoded.size() / ((System.nanoTime() - t0) / 1e9);
+        progress.accept(String.format(Locale.ROOT, "raw batched inference %d/%d: %.1f scans/s",
+            r + 1, o.repeats(), raw[r]));
+      }
+    }
+    return raw;
+  }
+
+  private static void publish(KafkaProducer<String, byte[]> producer, Serializer<ScanEvent> scans,
+      String prefix, List<byte[]> pngs) {
+    for (int i = 0; i < pngs.size(); i++) {
+      send(producer, scans, prefix + i, pngs.get(i), System.currentTimeMillis());
+    }
+    producer.flush();
   }
 
   private static ClassifierConfig config(Options o, EmbeddedKafka kafka,

@@ -47,11 +47,11 @@ public final class BenchPipelineCommand implements Callable<Integer> {
   @Option(names = "--size", defaultValue = "128", description = "Input size in px (default ${DEFAULT-VALUE}).")
   int size;
 
-  @Option(names = "--scans", defaultValue = "1000",
-      description = "Scans in the throughput runs (default ${DEFAULT-VALUE}).")
+  @Option(names = "--scans", defaultValue = "320",
+      description = "Scans in each throughput measurement (default ${DEFAULT-VALUE}).")
   int scans;
 
-  @Option(names = "--latency-scans", defaultValue = "300",
+  @Option(names = "--latency-scans", defaultValue = "160",
       description = "Scans in the latency run (default ${DEFAULT-VALUE}).")
   int latencyScans;
 
@@ -61,6 +61,11 @@ public final class BenchPipelineCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "1",
       description = "num.stream.threads (default ${DEFAULT-VALUE}).")
   int threads;
+
+  @Option(names = "--repeats", defaultValue = "3",
+      description = "Measurements of raw and of pipeline throughput; medians are reported"
+          + " (default ${DEFAULT-VALUE}).")
+  int repeats;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -89,16 +94,19 @@ public final class BenchPipelineCommand implements Callable<Integer> {
           + ", " + threads + " stream thread(s)");
       err.flush();
       PipelineBenchmark.Result r = PipelineBenchmark.run(new PipelineBenchmark.Options(
-          bundle, scans, latencyScans, batch, threads, work), line -> {
+          bundle, scans, latencyScans, batch, threads, repeats, work), line -> {
             err.println("  " + line);
             err.flush();
           });
       PrintWriter out = spec.commandLine().getOut();
       EngineBenchmark.environment().forEach((k, v) -> out.printf("%-28s %s%n", k, v));
       out.printf("%-28s %s%n", "model", architecture);
-      out.printf(Locale.ROOT, "%-28s %8.1f scans/s%n", "raw batched inference", r.rawScansPerSecond());
-      out.printf(Locale.ROOT, "%-28s %8.1f scans/s  (%.2f of raw, mean batch %.1f)%n",
-          "pipeline (Kafka, EOS v2)", r.pipelineScansPerSecond(), r.ratio(), r.meanBatch());
+      out.printf(Locale.ROOT, "%-28s %8.1f scans/s  (median of %s)%n", "raw batched inference",
+          r.rawScansPerSecond(), figures(r.raw()));
+      out.printf(Locale.ROOT, "%-28s %8.1f scans/s  (median of %s; mean batch %.1f)%n",
+          "pipeline (Kafka, EOS v2)", r.pipelineScansPerSecond(), figures(r.pipeline()),
+          r.meanBatch());
+      out.printf(Locale.ROOT, "%-28s %8.2f%n", "pipeline / raw", r.ratio());
       out.printf(Locale.ROOT, "%-28s p50 %.0f ms, p99 %.0f ms at %.1f scans/s%n",
           "end-to-end latency", r.p50Ms(), r.p99Ms(), r.latencyRate());
       out.flush();
@@ -106,6 +114,12 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     } finally {
       deleteRecursively(work);
     }
+  }
+
+  private static String figures(double[] values) {
+    return java.util.Arrays.stream(values)
+        .mapToObj(v -> String.format(Locale.ROOT, "%.1f", v))
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

@@ -43,8 +43,11 @@ public final class DjlDefaults {
     }
   }
 
-  /** The variable as the native side sees it (System.getenv is a snapshot from JVM start). */
-  static String processEnv(String name) {
+  /**
+   * The variable as the native side sees it ({@link System#getenv} is a snapshot from JVM start),
+   * or null when unset.
+   */
+  public static String processEnv(String name) {
     try {
       return LibC.INSTANCE.getenv(name);
     } catch (UnsatisfiedLinkError | RuntimeException e) {

@@ -117,10 +117,11 @@ public final class EngineBenchmark {
     env.put("engine", engine.getEngineName() + " " + engine.getVersion());
     env.put("djl", Engine.getDjlVersion());
     env.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    for (String key : List.of("OMP_NUM_THREADS", "MKL_NUM_THREADS", "MXNET_ENGINE_TYPE",
-        "MXNET_CPU_WORKER_NTHREADS", "MXNET_MKLDNN_ENABLED", "MXNET_MKLDNN_CACHE_NUM",
-        "MXNET_SUBGRAPH_BACKEND")) {
-      String v = System.getenv(key);
+    for (String key : List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "MKL_NUM_THREADS",
+        "MXNET_ENGINE_TYPE", "MXNET_CPU_WORKER_NTHREADS", "MXNET_MKLDNN_ENABLED",
+        "MXNET_MKLDNN_CACHE_NUM", "MXNET_SUBGRAPH_BACKEND")) {
+      // as the engine sees it: DjlDefaults may have set it after the JVM started
+      String v = DjlDefaults.processEnv(key);
       env.put(key, v == null ? "(unset)" : v);
     }
     for (String key : List.of("ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads")) {
@@ -161,7 +162,8 @@ public final class EngineBenchmark {
     }
   }
 
-  static double median(double[] values) {
+  /** The median of {@code values} (the mean of the middle two for an even count). */
+  public static double median(double[] values) {
     double[] v = values.clone();
     Arrays.sort(v);
     int n = v.length;

@@ -141,7 +141,8 @@ public final class Training {
       provenance.put("class_counts.test", Arrays.toString(TrainingData.classCounts(data.test())));
       provenance.put("epochs_run", Integer.toString(history.size()));
       provenance.put("best_epoch", Integer.toString(loop.bestEpoch));
-      provenance.put("trained", cache == null ? "whole network" : "head only, on cached backbone features");
+      provenance.put("trained", cache != null ? "head only, on cached backbone features"
+          : spec.frozenBackbone() ? "head only, frozen backbone on augmented images" : "whole network");
       if (loop.stoppedByTime) {
         provenance.put("stopped_by_time", o.maxDuration().toString());
       }
@@ -291,9 +292,10 @@ public final class Training {
           new DefaultTrainingConfig(new ClassWeightedCrossEntropy(weights))
               .optOptimizer(Optimizer.adam().optLearningRateTracker(tracker).build())
               .optDevices(new Device[] {model.device()});
-      try (Feed feed = o.featureCache() == null ? new ImageFeed() : new FeatureFeed(data);
+      try (Feed feed = o.featureCache() != null ? new FeatureFeed(data)
+              : model.spec().frozenBackbone() ? new FrozenBackboneFeed() : new ImageFeed();
           Trainer trainer = feed.trainable().newTrainer(config)) {
-        trainer.initialize(feed.inputShape(o.batchSize()));
+        trainer.initialize(feed.trainerInputShape(o.batchSize()));
         for (int epoch = 1; epoch <= o.epochs(); epoch++) {
           long t0 = System.nanoTime();
           double[] train = trainEpoch(trainer, feed, data.train(), epoch);
@@ -367,7 +369,7 @@ public final class Training {
         }
         try (NDManager batch = trainer.getManager().newSubManager()) {
           Shape shape = feed.inputShape(n);
-          NDList data = new NDList(batch.create(FloatBuffer.wrap(x), shape));
+          NDList data = feed.toTrainerInput(batch, new NDList(batch.create(FloatBuffer.wrap(x), shape)));
           NDList labels = new NDList(batch.create(y));
           float loss;
           float[] logits;
@@ -409,6 +411,19 @@ public final class Training {
 
       /** Writes the training input of {@code e} into {@code x} from {@code offset}. */
       void write(TrainingExample e, float[] x, int offset);
+
+      /**
+       * What the trainer's block receives for a batch written by {@link #write}; runs before the
+       * gradient tape starts, so nothing done here is trained.
+       */
+      default NDList toTrainerInput(NDManager batch, NDList input) {
+        return input;
+      }
+
+      /** The shape the trainer's block receives for a batch of {@code n}. */
+      default Shape trainerInputShape(int n) {
+        return inputShape(n);
+      }
 
       /** Predictions of the model as it is now. */
       List<ClassProbabilities> predict(List<TrainingExample> examples);
@@ -454,6 +469,69 @@ public final class Training {
 
       @Override
       public void close() {}
+    }
+
+    /**
+     * Augmented images through a frozen backbone, then the head (the seed's transfer learning):
+     * each batch's features are computed in inference mode before the gradient tape starts, so
+     * batch normalization keeps its statistics on every engine (MXNet refuses an inference-mode
+     * batch norm while it records gradients) and only the head's parameters are updated.
+     */
+    private final class FrozenBackboneFeed implements Feed {
+      private final Model head;
+      private final long dim;
+
+      FrozenBackboneFeed() {
+        dim = model.network().backbone().getOutputShapes(
+            new Shape[] {model.network().inputShape(1)})[0].get(1);
+        head = Model.newInstance("head", model.device());
+        head.setBlock(model.network().head());
+      }
+
+      @Override
+      public Model trainable() {
+        return head;
+      }
+
+      @Override
+      public Shape inputShape(int n) {
+        return model.network().inputShape(n);
+      }
+
+      @Override
+      public Shape trainerInputShape(int n) {
+        return new Shape(n, dim);
+      }
+
+      @Override
+      public int valuesPerExample() {
+        return preprocessor.valuesPerImage();
+      }
+
+      @Override
+      public void write(TrainingExample e, float[] x, int offset) {
+        preprocessor.write(o.augmentation().apply(preprocessor.resize(e.image()), random), x, offset);
+      }
+
+      @Override
+      public NDList toTrainerInput(NDManager batch, NDList input) {
+        return model.network().backbone().forward(new ParameterStore(batch, false), input, false);
+      }
+
+      @Override
+      public List<ClassProbabilities> predict(List<TrainingExample> examples) {
+        return Training.predict(model, examples, o.batchSize());
+      }
+
+      @Override
+      public boolean checkpointed() {
+        return true;
+      }
+
+      @Override
+      public void close() {
+        head.close();
+      }
     }
 
     /**

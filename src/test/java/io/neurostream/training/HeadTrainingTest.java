@@ -56,6 +56,33 @@ class HeadTrainingTest {
   }
 
   @Test
+  void shouldTrainTheHeadOnAugmentedImagesAndKeepAFrozenBackboneIntact() {
+    // given an initial model whose backbone is frozen (as after train --backbone --freeze-backbone)
+    ModelSpec frozen = ModelSpec.builder().optDepth(18).optInputSize(40).optHiddenUnits(16)
+        .optDropout(0f).optFrozenBackbone(true).build();
+    Path v0;
+    Engine.getInstance().setRandomSeed(5);
+    try (ScanClassifierModel model = ScanClassifierModel.create(frozen, Normalization.DEFAULT, Device.cpu())) {
+      v0 = ModelBundle.write(model, BundleMetadata.of(model, "f0", null, Map.of(), Map.of()),
+          dir.resolve("f0.bundle")).path();
+    }
+
+    // when the whole training loop runs on images (no feature cache), with augmentation
+    TrainingResult result = Training.run(headOnly(v0, "f1", null).optEpochs(2).build(), data);
+
+    // then batch-norm statistics and weights of the backbone are bit-identical, and the head learned
+    try (ScanClassifierModel before = ModelBundle.load(v0, Device.cpu());
+        ScanClassifierModel after = ModelBundle.load(result.bundle(), Device.cpu())) {
+      assertThat(BackboneFeatureCache.backboneId(after)).isEqualTo(BackboneFeatureCache.backboneId(before));
+      assertThat(after.network().head().getParameters().get(0).getValue().getArray().toFloatArray())
+          .isNotEqualTo(before.network().head().getParameters().get(0).getValue().getArray().toFloatArray());
+      assertThat(ModelBundle.open(result.bundle()).metadata().provenance())
+          .containsEntry("trained", "head only, frozen backbone on augmented images");
+    }
+    assertThat(result.history()).hasSize(2);
+  }
+
+  @Test
   void shouldTrainOnlyTheHeadAndPassEachImageThroughTheBackboneOnce() {
     // given a random initial model and an empty cache
     Path v0 = initialBundle();
