@@ -17,6 +17,13 @@ import org.slf4j.LoggerFactory;
  *       DJL's multi-threading guide prescribes {@code MXNET_ENGINE_TYPE=NaiveEngine}. The engine
  *       reads it from the process environment when its library loads, so an unset variable is set
  *       here, before that. An operator's explicit value is kept.
+ *   <li>The engines' OpenMP runtime (libgomp) by default spins its worker threads between parallel
+ *       regions. In a classifier those spinning threads compete with the Kafka client, stream and
+ *       (in the demo) broker threads on the same cores, and any other process on a shared node;
+ *       a descheduled OpenMP worker then stalls every operator. {@code OMP_WAIT_POLICY=PASSIVE}
+ *       makes idle workers sleep instead; a wake-up costs microseconds against the milliseconds of
+ *       a convolution. Measured with {@code neurostream bench pipeline} (README, "Engine
+ *       settings"). Set like the engine type, before the library loads; an explicit value is kept.
  * </ul>
  */
 public final class DjlDefaults {
@@ -24,6 +31,8 @@ public final class DjlDefaults {
   private static final Logger LOG = LoggerFactory.getLogger(DjlDefaults.class);
   static final String ENGINE_TYPE = "MXNET_ENGINE_TYPE";
   static final String SAFE_ENGINE_TYPE = "NaiveEngine";
+  static final String WAIT_POLICY = "OMP_WAIT_POLICY";
+  static final String PASSIVE = "PASSIVE";
 
   private DjlDefaults() {}
 
@@ -32,14 +41,20 @@ public final class DjlDefaults {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
-    if (System.getenv(ENGINE_TYPE) == null && !SAFE_ENGINE_TYPE.equals(processEnv(ENGINE_TYPE))) {
-      try {
-        LibC.INSTANCE.setenv(ENGINE_TYPE, SAFE_ENGINE_TYPE, 0);
-      } catch (UnsatisfiedLinkError | RuntimeException e) {
-        LOG.warn("Could not set {}={} ({}); set it in the environment before starting, or"
-            + " multi-threaded MXNet inference may deadlock", ENGINE_TYPE, SAFE_ENGINE_TYPE,
-            e.toString());
-      }
+    setDefault(ENGINE_TYPE, SAFE_ENGINE_TYPE, "multi-threaded MXNet inference may deadlock");
+    setDefault(WAIT_POLICY, PASSIVE, "inference may slow down when other threads need the cores");
+  }
+
+  /** Sets {@code name=value} in the process environment unless the operator has set it. */
+  private static void setDefault(String name, String value, String risk) {
+    if (System.getenv(name) != null || processEnv(name) != null) {
+      return;
+    }
+    try {
+      LibC.INSTANCE.setenv(name, value, 0);
+    } catch (UnsatisfiedLinkError | RuntimeException e) {
+      LOG.warn("Could not set {}={} ({}); set it in the environment before starting, or {}",
+          name, value, e.toString(), risk);
     }
   }
 

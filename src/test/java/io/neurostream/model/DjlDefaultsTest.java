@@ -17,4 +17,15 @@ class DjlDefaultsTest {
         ? System.getenv(DjlDefaults.ENGINE_TYPE) : DjlDefaults.SAFE_ENGINE_TYPE;
     assertThat(DjlDefaults.processEnv(DjlDefaults.ENGINE_TYPE)).isEqualTo(expected);
   }
+
+  @Test
+  void shouldLetIdleOpenMpWorkersSleepUnlessTheOperatorChoseOtherwise() {
+    // when
+    DjlDefaults.apply();
+
+    // then
+    String expected = System.getenv(DjlDefaults.WAIT_POLICY) != null
+        ? System.getenv(DjlDefaults.WAIT_POLICY) : DjlDefaults.PASSIVE;
+    assertThat(DjlDefaults.processEnv(DjlDefaults.WAIT_POLICY)).isEqualTo(expected);
+  }
 }
