@@ -1,5 +1,6 @@
 package io.neurostream.config;
 
+import io.neurostream.kafka.KafkaClients;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -59,6 +60,11 @@ public record CommonConfig(
     Map<String, Object> props = new LinkedHashMap<>(kafkaClientProperties);
     props.put("bootstrap.servers", bootstrapServers);
     return props;
+  }
+
+  /** Producers and consumers for our topics, built from these properties and serde settings. */
+  public KafkaClients clients() {
+    return new KafkaClients(kafkaProperties(), serdeConfig());
   }
 
   /** Serde configuration in Confluent's property names, for {@code Topic.valueSerde(...)}. */

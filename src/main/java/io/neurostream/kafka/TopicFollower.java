@@ -2,11 +2,9 @@ package io.neurostream.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -138,10 +136,8 @@ public final class TopicFollower<K> implements AutoCloseable {
   }
 
   private void run() {
-    Map<String, Object> props = new HashMap<>(clientConfig);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-" + UUID.randomUUID());
+    Map<String, Object> props = KafkaClients.readCommitted(clientConfig, clientIdPrefix);
+    // no group: every instance reads every record, and nothing is committed to resume from
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     try (KafkaConsumer<K, byte[]> c =
         new KafkaConsumer<>(props, keyDeserializer, new ByteArrayDeserializer())) {
