@@ -1,20 +1,11 @@
 package io.neurostream.cli;
 
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.neurostream.classifier.ClassifierConfig;
 import io.neurostream.classifier.ClassifierKeys;
 import io.neurostream.classifier.ClassifierService;
 import io.neurostream.config.CommonKeys;
-import io.neurostream.config.Configuration;
-import io.neurostream.model.DjlDefaults;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,16 +21,6 @@ import picocli.CommandLine.Option;
       "Metrics on http://HOST:metrics.port/metrics, probes on /live and /ready."
     })
 public final class ClassifierCommand implements Callable<Integer> {
-
-  private static final Logger LOG = LoggerFactory.getLogger(ClassifierCommand.class);
-
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
-      description = "Kafka brokers (bootstrap.servers, env KAFKA_BOOTSTRAP_SERVERS).")
-  String bootstrap;
-
-  @Option(names = "--registry", paramLabel = "URL",
-      description = "Schema registry URL (schema.registry.url).")
-  String registry;
 
   @Option(names = "--model", paramLabel = "BUNDLE",
       description = "Model bundle served until a PROMOTED release exists (model.bundle).")
@@ -65,37 +46,17 @@ public final class ClassifierCommand implements Callable<Integer> {
       description = "Kafka Streams state directory (state.dir).")
   Path stateDir;
 
-  @Mixin ConfigOptions config;
+  @Mixin ClusterOptions cluster;
 
   @Override
   public Integer call() throws Exception {
-    DjlDefaults.apply();
-    Configuration configuration = Configuration.load(config.sources()
-        .optFlag(CommonKeys.BOOTSTRAP_SERVERS.name(), bootstrap, "--bootstrap")
-        .optFlag(CommonKeys.SCHEMA_REGISTRY_URL.name(), registry, "--registry")
+    return new ServiceRunner("classifier", new ClassifierKeys()).run(cluster.sources()
         .optFlag(CommonKeys.METRICS_PORT.name(), metricsPort, "--metrics-port")
         .optFlag(CommonKeys.STATE_DIR.name(), stateDir, "--state-dir")
         .optFlag(ClassifierKeys.MODEL_BUNDLE.name(), model, "--model")
         .optFlag(ClassifierKeys.MODEL_VERSION.name(), modelVersion, "--model-version")
         .optFlag(ClassifierKeys.NUM_STREAM_THREADS.name(), threads, "--threads")
         .optFlag(ClassifierKeys.APPLICATION_ID.name(), applicationId, "--application-id")
-        .build(), new CommonKeys(), new ClassifierKeys());
-    configuration.summary().forEach(line -> LOG.info("config {}", line));
-    ClassifierConfig classifier = ClassifierConfig.from(configuration);
-
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(metrics);
-    new JvmGcMetrics().bindTo(metrics);
-    new ProcessorMetrics().bindTo(metrics);
-
-    ClassifierService service = ClassifierService.start(classifier, metrics);
-    Thread hook = new Thread(service::close, "classifier-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    int code = service.awaitStopped();
-    if (code != 0) {
-      LOG.error("classifier stopped after a fatal error; see the log above");
-    }
-    service.close();
-    return code;
+        .build(), ClassifierConfig::from, ClassifierService::start, ClassifierService::awaitStopped);
   }
 }

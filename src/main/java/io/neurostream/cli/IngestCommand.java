@@ -14,15 +14,12 @@ import io.neurostream.kafka.Topics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -67,22 +64,14 @@ public final class IngestCommand implements Callable<Integer> {
       description = "ScanEvent.source, e.g. a PACS AE title (default ${DEFAULT-VALUE}).")
   String source;
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka brokers.")
-  String bootstrap;
-
-  @Option(names = "--registry", paramLabel = "URL", description = "Schema registry URL.")
-  String registry;
-
-  @Mixin ConfigOptions config;
+  @Mixin ClusterOptions cluster;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Configuration c = Configuration.load(config.sources()
-        .optFlag(CommonKeys.BOOTSTRAP_SERVERS.name(), bootstrap, "--bootstrap")
-        .optFlag(CommonKeys.SCHEMA_REGISTRY_URL.name(), registry, "--registry")
-        .build(), new CommonKeys(), new IngestKeys());
+    Configuration c =
+        Configuration.load(cluster.sources().build(), new CommonKeys(), new IngestKeys());
     CommonConfig common = CommonConfig.from(c);
     Optional<String> salt = c.find(IngestKeys.PATIENT_KEY_SALT);
     if (salt.isEmpty()) {
@@ -95,8 +84,7 @@ public final class IngestCommand implements Callable<Integer> {
     AtomicInteger unacknowledged = new AtomicInteger();
     AtomicReference<String> sendError = new AtomicReference<>();
     int sent = 0;
-    try (KafkaProducer<String, ScanEvent> producer = new KafkaProducer<>(producerProps(common),
-        new StringSerializer(), Topics.SCANS.valueSerde(common.serdeConfig()).serializer())) {
+    try (KafkaProducer<String, ScanEvent> producer = common.clients().producer(Topics.SCANS)) {
       Progress progress = new Progress(spec.commandLine().getErr(), "ingest", items.size());
       RateLimiter limiter = new RateLimiter(rate);
       int done = 0;
@@ -133,14 +121,5 @@ public final class IngestCommand implements Callable<Integer> {
         unacknowledged.get() == 0 ? "" : ", " + unacknowledged.get() + " not acknowledged ("
             + sendError.get() + ")");
     return skipped.isEmpty() && unacknowledged.get() == 0 ? 0 : PARTIAL;
-  }
-
-  static Map<String, Object> producerProps(CommonConfig common) {
-    Map<String, Object> props = common.kafkaProperties();
-    props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-    props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
-    props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_SCAN_BYTES);
-    return props;
   }
 }

@@ -23,7 +23,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,13 +59,7 @@ public final class LabelCommand implements Callable<Integer> {
       description = "auto, manifest, dicom or dir (as for ingest).")
   ScanFiles.KeySource keyFrom;
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka brokers.")
-  String bootstrap;
-
-  @Option(names = "--registry", paramLabel = "URL", description = "Schema registry URL.")
-  String registry;
-
-  @Mixin ConfigOptions config;
+  @Mixin ClusterOptions cluster;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -76,10 +69,8 @@ public final class LabelCommand implements Callable<Integer> {
       throw new IllegalArgumentException(dir + " is not a folder; give a Kaggle-layout folder "
           + "with one sub-folder per class");
     }
-    Configuration c = Configuration.load(config.sources()
-        .optFlag(CommonKeys.BOOTSTRAP_SERVERS.name(), bootstrap, "--bootstrap")
-        .optFlag(CommonKeys.SCHEMA_REGISTRY_URL.name(), registry, "--registry")
-        .build(), new CommonKeys(), new IngestKeys());
+    Configuration c =
+        Configuration.load(cluster.sources().build(), new CommonKeys(), new IngestKeys());
     CommonConfig common = CommonConfig.from(c);
     Optional<String> salt = c.find(IngestKeys.PATIENT_KEY_SALT);
     ScanFiles files = new ScanFiles(keyFrom,
@@ -89,9 +80,7 @@ public final class LabelCommand implements Callable<Integer> {
     List<String> skipped = new ArrayList<>();
     AtomicInteger unacknowledged = new AtomicInteger();
     int sent = 0;
-    try (KafkaProducer<String, LabeledScan> producer = new KafkaProducer<>(
-        IngestCommand.producerProps(common), new StringSerializer(),
-        Topics.LABELS.valueSerde(common.serdeConfig()).serializer())) {
+    try (KafkaProducer<String, LabeledScan> producer = common.clients().producer(Topics.LABELS)) {
       Progress progress = new Progress(spec.commandLine().getErr(), "label", items.size());
       RateLimiter limiter = new RateLimiter(rate);
       int done = 0;

@@ -14,16 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,34 +53,19 @@ public final class TailCommand implements Callable<Integer> {
       description = "Stop after N predictions (0 = never).")
   long max;
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka brokers.")
-  String bootstrap;
-
-  @Option(names = "--registry", paramLabel = "URL", description = "Schema registry URL.")
-  String registry;
-
-  @Mixin ConfigOptions config;
+  @Mixin ClusterOptions cluster;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Configuration c = Configuration.load(config.sources()
-        .optFlag(CommonKeys.BOOTSTRAP_SERVERS.name(), bootstrap, "--bootstrap")
-        .optFlag(CommonKeys.SCHEMA_REGISTRY_URL.name(), registry, "--registry")
-        .build(), new CommonKeys());
+    Configuration c = Configuration.load(cluster.sources().build(), new CommonKeys());
     CommonConfig common = CommonConfig.from(c);
-    Map<String, Object> props = common.kafkaProperties();
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "neurostream-tail-" + UUID.randomUUID());
-    Deserializer<Prediction> values =
-        Topics.PREDICTIONS.valueSerde(common.serdeConfig()).deserializer();
     PrintWriter out = spec.commandLine().getOut();
     AtomicBoolean running = new AtomicBoolean(true);
     long printed = 0;
     try (KafkaConsumer<String, Prediction> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), values)) {
+        common.clients().readCommittedConsumer(Topics.PREDICTIONS, "neurostream-tail")) {
       Thread main = Thread.currentThread();
       Thread hook = new Thread(() -> {
         running.set(false);

@@ -1,20 +1,11 @@
 package io.neurostream.cli;
 
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.neurostream.config.CommonKeys;
-import io.neurostream.config.Configuration;
-import io.neurostream.model.DjlDefaults;
 import io.neurostream.trainer.TrainerConfig;
 import io.neurostream.trainer.TrainerKeys;
 import io.neurostream.trainer.TrainerService;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,16 +22,6 @@ import picocli.CommandLine.Option;
       "Ops on http://HOST:9405: /metrics, /live, /ready, /train-now. Runs until SIGTERM."
     })
 public final class TrainerCommand implements Callable<Integer> {
-
-  private static final Logger LOG = LoggerFactory.getLogger(TrainerCommand.class);
-
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
-      description = "Kafka brokers (bootstrap.servers, env KAFKA_BOOTSTRAP_SERVERS).")
-  String bootstrap;
-
-  @Option(names = "--registry", paramLabel = "URL",
-      description = "Schema registry URL (schema.registry.url).")
-  String registry;
 
   @Option(names = "--initial-bundle", paramLabel = "BUNDLE",
       description = "With no PROMOTED release yet, publish this bundle first (trainer.bootstrap.bundle).")
@@ -62,35 +43,16 @@ public final class TrainerCommand implements Callable<Integer> {
       description = "Local caches: fetched bundles, backbone features, round reports (state.dir).")
   Path stateDir;
 
-  @Mixin ConfigOptions config;
+  @Mixin ClusterOptions cluster;
 
   @Override
   public Integer call() throws Exception {
-    DjlDefaults.apply();
-    Configuration configuration = Configuration.load(config.sources()
-        .optFlag(CommonKeys.BOOTSTRAP_SERVERS.name(), bootstrap, "--bootstrap")
-        .optFlag(CommonKeys.SCHEMA_REGISTRY_URL.name(), registry, "--registry")
+    return new ServiceRunner("trainer", new TrainerKeys()).run(cluster.sources()
         .optFlag(CommonKeys.METRICS_PORT.name(), metricsPort, "--metrics-port")
         .optFlag(CommonKeys.STATE_DIR.name(), stateDir, "--state-dir")
         .optFlag(TrainerKeys.BOOTSTRAP_BUNDLE.name(), initialBundle, "--initial-bundle")
         .optFlag(TrainerKeys.MODE.name(), mode, "--mode")
         .optFlag(TrainerKeys.MIN_NEW_LABELS.name(), minNewLabels, "--min-new-labels")
-        .build(), new CommonKeys(), new TrainerKeys());
-    configuration.summary().forEach(line -> LOG.info("config {}", line));
-    TrainerConfig trainer = TrainerConfig.from(configuration);
-
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(metrics);
-    new JvmGcMetrics().bindTo(metrics);
-    new ProcessorMetrics().bindTo(metrics);
-
-    TrainerService service = TrainerService.start(trainer, metrics);
-    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "trainer-shutdown"));
-    int code = service.awaitStopped();
-    if (code != 0) {
-      LOG.error("trainer stopped after a fatal error; see the log above");
-    }
-    service.close();
-    return code;
+        .build(), TrainerConfig::from, TrainerService::start, TrainerService::awaitStopped);
   }
 }

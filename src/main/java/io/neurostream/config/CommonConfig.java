@@ -1,5 +1,6 @@
 package io.neurostream.config;
 
+import io.neurostream.kafka.KafkaClients;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import java.util.stream.Collectors;
  * @param stateDir local state directory
  * @param djlCacheDir DJL cache directory
  * @param kafkaClientProperties passed-through Kafka client properties (security, SASL, tuning)
+ * @param serdeOptions the {@link CommonKeys#SERDE_OPTIONS} that are set, by name, for the serdes
  */
 public record CommonConfig(
     String bootstrapServers,
@@ -32,11 +34,13 @@ public record CommonConfig(
     int metricsPort,
     Path stateDir,
     Path djlCacheDir,
-    Map<String, String> kafkaClientProperties) {
+    Map<String, String> kafkaClientProperties,
+    Map<String, Object> serdeOptions) {
 
   public CommonConfig {
     schemaRegistryUrls = List.copyOf(schemaRegistryUrls);
     kafkaClientProperties = Map.copyOf(kafkaClientProperties);
+    serdeOptions = Map.copyOf(serdeOptions);
   }
 
   /** Reads the common keys from a configuration that loaded {@link CommonKeys}. */
@@ -51,7 +55,16 @@ public record CommonConfig(
         c.get(CommonKeys.METRICS_PORT),
         c.get(CommonKeys.STATE_DIR),
         c.get(CommonKeys.DJL_CACHE_DIR),
-        c.kafkaClientProperties());
+        c.kafkaClientProperties(),
+        serdeOptions(c));
+  }
+
+  private static Map<String, Object> serdeOptions(Configuration c) {
+    Map<String, Object> options = new LinkedHashMap<>();
+    for (ConfigKey<?> key : CommonKeys.SERDE_OPTIONS) {
+      c.find(key).ifPresent(value -> options.put(key.name(), value));
+    }
+    return options;
   }
 
   /** Properties for any Kafka client: the passed-through ones plus {@code bootstrap.servers}. */
@@ -59,6 +72,11 @@ public record CommonConfig(
     Map<String, Object> props = new LinkedHashMap<>(kafkaClientProperties);
     props.put("bootstrap.servers", bootstrapServers);
     return props;
+  }
+
+  /** Producers and consumers for our topics, built from these properties and serde settings. */
+  public KafkaClients clients() {
+    return new KafkaClients(kafkaProperties(), serdeConfig());
   }
 
   /** Serde configuration in Confluent's property names, for {@code Topic.valueSerde(...)}. */
@@ -72,6 +90,7 @@ public record CommonConfig(
     if (basicAuthUserInfo != null) {
       serde.put("basic.auth.user.info", basicAuthUserInfo);
     }
+    serde.putAll(serdeOptions);
     return serde;
   }
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
@@ -164,14 +165,31 @@ public final class ImageDecoder {
     }
   }
 
+  /**
+   * The encoding the bytes' signature announces: {@code PNG} (the 8-byte PNG signature),
+   * {@code JPEG} (a start-of-image marker followed by another marker) or {@code DICOM} (Part 10
+   * {@code "DICM"} at offset 128), checked in that order; empty for anything else (raw pixels have
+   * no signature). Producers use it to label files so that this decoder accepts them.
+   */
+  public static Optional<ImageEncoding> signature(byte[] bytes) {
+    if (startsWith(bytes, PNG_SIGNATURE)) {
+      return Optional.of(ImageEncoding.PNG);
+    }
+    if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8
+        && (bytes[2] & 0xff) == 0xff) {
+      return Optional.of(ImageEncoding.JPEG);
+    }
+    if (DicomReader.looksLikeDicom(bytes)) {
+      return Optional.of(ImageEncoding.DICOM);
+    }
+    return Optional.empty();
+  }
+
   private static void checkSignature(byte[] bytes, String format) {
-    boolean png = startsWith(bytes, PNG_SIGNATURE);
-    boolean jpeg = bytes.length >= 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8
-        && (bytes[2] & 0xff) == 0xff;
-    boolean ok = format.equals("png") ? png : jpeg;
-    if (!ok) {
-      String found = png ? "a PNG" : jpeg ? "a JPEG" : DicomReader.looksLikeDicom(bytes) ? "a DICOM"
-          : "no known";
+    Optional<ImageEncoding> signature = signature(bytes);
+    ImageEncoding expected = format.equals("png") ? ImageEncoding.PNG : ImageEncoding.JPEG;
+    if (signature.filter(expected::equals).isEmpty()) {
+      String found = signature.map(e -> "a " + e.name()).orElse("no known");
       throw new ImageDecodeException(
           Reason.IMAGE_DECODE_FAILED,
           "encoding is " + format.toUpperCase() + " but the bytes have " + found

@@ -32,10 +32,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
 
-  private SchemaRegistryClient client;
-  private SchemaRegistryConfig config;
-  private boolean isKey;
-  private boolean ownsClient;
+  private SerdeBinding binding = SerdeBinding.UNCONFIGURED;
   private final Class<? extends SpecificRecord> specificType;
   private final Map<Integer, DatumReader<T>> readersById = new ConcurrentHashMap<>();
 
@@ -51,20 +48,13 @@ public class AvroDeserializer<T> implements Deserializer<T> {
    */
   public AvroDeserializer(SchemaRegistryClient client, SchemaRegistryConfig config, boolean isKey,
       Class<? extends SpecificRecord> specificType) {
-    this.client = client;
-    this.config = config;
-    this.isKey = isKey;
+    this.binding = SerdeBinding.shared(client, config, isKey);
     this.specificType = specificType;
   }
 
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
-    this.config = SchemaRegistryConfig.from(configs);
-    this.isKey = isKey;
-    if (client == null) {
-      client = new RestSchemaRegistryClient(config);
-      ownsClient = true;
-    }
+    binding = binding.configure(configs, isKey);
     readersById.clear();
   }
 
@@ -73,10 +63,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     if (data == null) {
       return null;
     }
-    if (client == null) {
-      throw new SerializationException("AvroDeserializer is not configured; call configure() with "
-          + SchemaRegistryConfig.URL + " or build it through AvroSerdes");
-    }
+    binding.requireConfigured("AvroDeserializer");
     int id;
     try {
       id = WireFormat.schemaId(data);
@@ -106,7 +93,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
   }
 
   private String where(String topic) {
-    return "on topic '" + topic + "' (" + (isKey ? "key" : "value") + ")";
+    return "on topic '" + topic + "' (" + (binding.isKey() ? "key" : "value") + ")";
   }
 
   private static String describe(Throwable e, BoundedBinaryDecoder decoder) {
@@ -124,7 +111,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
   private String writerName(int id) {
     try {
-      return client.getSchemaById(id).getFullName();
+      return binding.client().getSchemaById(id).getFullName();
     } catch (RuntimeException e) {
       return "unknown";
     }
@@ -137,13 +124,13 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     }
     Schema writer;
     try {
-      writer = client.getSchemaById(id);
+      writer = binding.client().getSchemaById(id);
     } catch (SchemaRegistryException e) {
       if (e.isNotFound()) {
         throw new SerializationException("Unknown schema id " + id + " " + where(topic)
-            + ": the registry at " + config.urlList() + " has no such schema (error_code "
-            + e.errorCode() + "). Was the record produced against another schema registry, or is"
-            + " the payload corrupt?", e);
+            + ": the registry at " + binding.config().urlList()
+            + " has no such schema (error_code " + e.errorCode() + "). Was the record produced"
+            + " against another schema registry, or is the payload corrupt?", e);
       }
       throw new SerializationException("Could not fetch the writer schema id " + id + " "
           + where(topic) + ": " + e.getMessage(), e);
@@ -156,7 +143,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
   @SuppressWarnings("unchecked")
   private DatumReader<T> newReader(int id, Schema writer) {
     Class<?> target = specificType;
-    if (target == null && config.specificAvroReader()) {
+    if (target == null && binding.config().specificAvroReader()) {
       target = SpecificData.get().getClass(writer);
     }
     if (target == null || !SpecificRecord.class.isAssignableFrom(target)) {
@@ -178,8 +165,6 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
   @Override
   public void close() {
-    if (ownsClient && client != null) {
-      client.close();
-    }
+    binding.close();
   }
 }

@@ -35,10 +35,7 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
 
-  private SchemaRegistryClient client;
-  private SchemaRegistryConfig config;
-  private boolean isKey;
-  private boolean ownsClient;
+  private SerdeBinding binding = SerdeBinding.UNCONFIGURED;
   private final Map<Schema, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
   private final Map<Schema, DatumWriter<Object>> genericWriters = new ConcurrentHashMap<>();
   private final Map<String, CachedLatest> latestBySubject = new ConcurrentHashMap<>();
@@ -50,19 +47,12 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
 
   /** A ready serializer over a shared client. */
   public AvroSerializer(SchemaRegistryClient client, SchemaRegistryConfig config, boolean isKey) {
-    this.client = client;
-    this.config = config;
-    this.isKey = isKey;
+    this.binding = SerdeBinding.shared(client, config, isKey);
   }
 
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
-    this.config = SchemaRegistryConfig.from(configs);
-    this.isKey = isKey;
-    if (client == null) {
-      client = new RestSchemaRegistryClient(config);
-      ownsClient = true;
-    }
+    binding = binding.configure(configs, isKey);
   }
 
   @Override
@@ -70,19 +60,16 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     if (record == null) {
       return null;
     }
-    if (client == null) {
-      throw new SerializationException("AvroSerializer is not configured; call configure() with "
-          + SchemaRegistryConfig.URL + " or build it through AvroSerdes");
-    }
-    String subject = Subjects.topicName(topic, isKey);
+    binding.requireConfigured("AvroSerializer");
+    String subject = Subjects.topicName(topic, binding.isKey());
     Schema schema = record.getSchema();
     Object datum = record;
     Schema writeSchema = schema;
     int id;
     try {
-      if (config.autoRegisterSchemas()) {
-        id = client.register(subject, schema);
-      } else if (config.useLatestVersion()) {
+      if (binding.config().autoRegisterSchemas()) {
+        id = binding.client().register(subject, schema);
+      } else if (binding.config().useLatestVersion()) {
         RegisteredSchema latest = latest(subject);
         id = latest.id();
         if (!latest.schema().equals(schema)) {
@@ -90,7 +77,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
           writeSchema = latest.schema();
         }
       } else {
-        id = client.getId(subject, schema);
+        id = binding.client().getId(subject, schema);
       }
     } catch (SchemaRegistryException e) {
       throw new SerializationException(registryFailure(e, subject, schema), e);
@@ -99,12 +86,12 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
   }
 
   private String registryFailure(SchemaRegistryException e, String subject, Schema schema) {
-    String action = config.autoRegisterSchemas() ? "register" : "look up";
+    String action = binding.config().autoRegisterSchemas() ? "register" : "look up";
     String hint = "";
     if (e.errorCode() == SchemaRegistryException.INCOMPATIBLE_SCHEMA) {
       hint = "; the change breaks the subject's compatibility level: give new fields defaults,"
           + " or change the level with PUT /config/" + subject;
-    } else if (e.isNotFound() && !config.autoRegisterSchemas()) {
+    } else if (e.isNotFound() && !binding.config().autoRegisterSchemas()) {
       hint = "; register it first, or set " + SchemaRegistryConfig.AUTO_REGISTER_SCHEMAS + "=true";
     }
     return "Could not " + action + " schema " + schema.getFullName() + " under subject '"
@@ -114,11 +101,11 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
   private RegisteredSchema latest(String subject) {
     CachedLatest cached = latestBySubject.get(subject);
     long now = System.nanoTime();
-    if (cached != null && config.latestCacheTtl()
+    if (cached != null && binding.config().latestCacheTtl()
         .map(ttl -> now - cached.fetchedAtNanos() < ttl.toNanos()).orElse(true)) {
       return cached.schema();
     }
-    RegisteredSchema latest = client.getLatest(subject);
+    RegisteredSchema latest = binding.client().getLatest(subject);
     latestBySubject.put(subject, new CachedLatest(latest, now));
     return latest;
   }
@@ -126,7 +113,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
   /** Re-expresses a record in the subject's latest schema through Avro schema resolution. */
   private Object toLatest(T record, RegisteredSchema latest, String subject) {
     Schema own = record.getSchema();
-    if (config.latestCompatibilityStrict()) {
+    if (binding.config().latestCompatibilityStrict()) {
       var result = SchemaCompatibility.checkReaderWriterCompatibility(latest.schema(), own);
       if (result.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
         throw new SerializationException("The latest schema of subject '" + subject + "' (id "
@@ -182,8 +169,6 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
 
   @Override
   public void close() {
-    if (ownsClient && client != null) {
-      client.close();
-    }
+    binding.close();
   }
 }

@@ -41,13 +41,20 @@ final class TrainerMetrics {
     servedBalancedAccuracy.set(balancedAccuracy);
   }
 
-  /** Live figures read when scraped: labels held, new labels, skipped label records. */
+  /**
+   * Live figures read when scraped: labels held, new labels, skipped label records. Gauges hold
+   * their state object weakly and the suppliers are usually lambdas nothing else references, so
+   * they are held strongly here; otherwise a garbage collection turns them into NaN.
+   */
   void watch(Supplier<Number> labels, Supplier<Number> newLabels, Supplier<Number> skipped) {
     Gauge.builder("neurostream.trainer.labels", labels, s -> s.get().doubleValue())
-        .description("Labeled scans held (deduplicated by scan id)").register(registry);
+        .description("Labeled scans held (deduplicated by scan id)")
+        .strongReference(true).register(registry);
     Gauge.builder("neurostream.trainer.labels.new", newLabels, s -> s.get().doubleValue())
-        .description("Labels no round has seen yet").register(registry);
+        .description("Labels no round has seen yet")
+        .strongReference(true).register(registry);
     Gauge.builder("neurostream.trainer.label.records.skipped", skipped, s -> s.get().doubleValue())
-        .description("Label records that were not readable LabeledScans").register(registry);
+        .description("Label records that were not readable LabeledScans")
+        .strongReference(true).register(registry);
   }
 }

@@ -7,6 +7,7 @@ import io.neurostream.imaging.DicomReader;
 import io.neurostream.imaging.DicomSlice;
 import io.neurostream.imaging.DicomWriter;
 import io.neurostream.imaging.ImageDecodeException;
+import io.neurostream.imaging.ImageDecoder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -54,7 +55,6 @@ public final class ScanFiles {
   /** A file to read, and the folder its identity is relative to. */
   public record Item(Path root, Path file) {}
 
-  private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G'};
 
   private final KeySource keySource;
   private final PatientKeys patientKeys;
@@ -104,9 +104,9 @@ public final class ScanFiles {
     if (DicomReader.looksLikeDicom(bytes)) {
       return dicom(item, rel, bytes);
     }
-    ImageEncoding encoding = startsWith(bytes, PNG) ? ImageEncoding.PNG
-        : bytes.length > 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8
-            ? ImageEncoding.JPEG : null;
+    // the classifier's decoder checks the same signature, so what is published here decodes there
+    ImageEncoding encoding = ImageDecoder.signature(bytes)
+        .filter(e -> e == ImageEncoding.PNG || e == ImageEncoding.JPEG).orElse(null);
     if (encoding == null) {
       throw new ImageDecodeException(ImageDecodeException.Reason.IMAGE_DECODE_FAILED,
           item.file() + " is neither PNG, JPEG nor DICOM Part 10");
@@ -207,18 +207,6 @@ public final class ScanFiles {
 
   private static String orElse(String value, String fallback) {
     return value == null || value.isBlank() ? fallback : value;
-  }
-
-  private static boolean startsWith(byte[] bytes, byte[] prefix) {
-    if (bytes.length < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (bytes[i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Width and height from the image header, without decoding the pixels. */

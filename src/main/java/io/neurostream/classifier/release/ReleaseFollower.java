@@ -5,26 +5,20 @@ import io.neurostream.classifier.ClassifierMetrics;
 import io.neurostream.classifier.ModelHolder;
 import io.neurostream.classifier.ModelLoader;
 import io.neurostream.classifier.ScanModel;
+import io.neurostream.kafka.TopicFollower;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -42,7 +36,7 @@ public final class ReleaseFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseFollower.class);
 
   private final String topic;
-  private final Map<String, Object> clientConfig;
+  private final TopicFollower<byte[]> follower;
   private final Deserializer<ModelRelease> deserializer;
   private final ArtifactStore artifacts;
   private final ModelLoader loader;
@@ -53,10 +47,6 @@ public final class ReleaseFollower implements AutoCloseable {
 
   private final ReleaseLedger ledger = new ReleaseLedger();
   private final Set<String> refused = new HashSet<>();
-  private final CountDownLatch caughtUp = new CountDownLatch(1);
-  private volatile boolean running = true;
-  private volatile KafkaConsumer<byte[], byte[]> consumer;
-  private Thread thread;
 
   public ReleaseFollower(
       String topic,
@@ -69,7 +59,8 @@ public final class ReleaseFollower implements AutoCloseable {
       Optional<String> pin,
       Path workDir) {
     this.topic = topic;
-    this.clientConfig = Map.copyOf(clientConfig);
+    this.follower = new TopicFollower<>(topic, clientConfig, new ByteArrayDeserializer(),
+        "release-follower", new Releases());
     this.deserializer = deserializer;
     this.artifacts = artifacts;
     this.loader = loader;
@@ -81,9 +72,7 @@ public final class ReleaseFollower implements AutoCloseable {
 
   /** Starts following on a daemon thread named {@code release-follower}. */
   public ReleaseFollower start() {
-    thread = new Thread(this::run, "release-follower");
-    thread.setDaemon(true);
-    thread.start();
+    follower.start("release-follower");
     return this;
   }
 
@@ -94,60 +83,7 @@ public final class ReleaseFollower implements AutoCloseable {
    * @return false if that did not happen within {@code timeout}
    */
   public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-    return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private void run() {
-    Map<String, Object> props = new HashMap<>(clientConfig);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "release-follower-" + UUID.randomUUID());
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer = c;
-      List<TopicPartition> partitions = partitions(c);
-      c.assign(partitions);
-      c.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = c.endOffsets(partitions);
-      while (running && !reached(c, end)) {
-        c.poll(Duration.ofMillis(200)).forEach(this::record);
-      }
-      LOG.info("release follower caught up: {} versions on {}{}", ledger.size(), topic,
-          pin.map(v -> ", pinned to " + v).orElse(""));
-      reconcile();
-      caughtUp.countDown();
-      while (running) {
-        var records = c.poll(Duration.ofMillis(500));
-        if (!records.isEmpty()) {
-          records.forEach(this::record);
-          reconcile();
-        }
-      }
-    } catch (WakeupException e) {
-      if (running) {
-        LOG.error("release follower woken up unexpectedly", e);
-      }
-    } catch (RuntimeException e) {
-      LOG.error("release follower stopped: {}; the current model keeps serving, restart to follow "
-          + "releases again", e.toString(), e);
-    } finally {
-      caughtUp.countDown();
-    }
-  }
-
-  private List<TopicPartition> partitions(KafkaConsumer<?, ?> c) {
-    while (running) {
-      List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
-      if (infos != null && !infos.isEmpty()) {
-        List<TopicPartition> tps = new ArrayList<>();
-        infos.forEach(i -> tps.add(new TopicPartition(topic, i.partition())));
-        return tps;
-      }
-      LOG.warn("topic {} does not exist yet; create it (neurostream topics) — retrying", topic);
-      sleep(Duration.ofSeconds(2));
-    }
-    return List.of();
+    return follower.awaitCaughtUp(timeout);
   }
 
   private void record(ConsumerRecord<byte[], byte[]> r) {
@@ -225,15 +161,6 @@ public final class ReleaseFollower implements AutoCloseable {
     }
   }
 
-  private static boolean reached(KafkaConsumer<?, ?> c, Map<TopicPartition, Long> end) {
-    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-      if (c.position(e.getKey()) < e.getValue()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private static void deleteQuietly(Path p) {
     try {
       Files.deleteIfExists(p);
@@ -242,27 +169,35 @@ public final class ReleaseFollower implements AutoCloseable {
     }
   }
 
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /** Reads releases into the ledger and reconciles; kept private so callers see no callbacks. */
+  private final class Releases implements TopicFollower.Handler<byte[]> {
+
+    @Override
+    public void onRecords(Consumer<byte[], byte[]> consumer,
+        ConsumerRecords<byte[], byte[]> records, boolean caughtUp) {
+      records.forEach(ReleaseFollower.this::record);
+      // replaying history must not load every old release in turn: reconcile once caught up
+      if (caughtUp && !records.isEmpty()) {
+        reconcile();
+      }
+    }
+
+    @Override
+    public void onCaughtUp(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
+      LOG.info("release follower caught up: {} versions on {}{}", ledger.size(), topic,
+          pin.map(v -> ", pinned to " + v).orElse(""));
+      reconcile();
+    }
+
+    @Override
+    public void onFailure(RuntimeException e) {
+      LOG.error("release follower stopped: {}; the current model keeps serving, restart to follow "
+          + "releases again", e.toString(), e);
     }
   }
 
   @Override
   public void close() {
-    running = false;
-    KafkaConsumer<?, ?> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
-    if (thread != null) {
-      try {
-        thread.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    follower.close();
   }
 }

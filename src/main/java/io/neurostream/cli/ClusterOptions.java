@@ -1,0 +1,34 @@
+package io.neurostream.cli;
+
+import io.neurostream.config.CommonKeys;
+import io.neurostream.config.ConfigSources;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of every command that talks to Kafka and the schema registry: {@code --bootstrap},
+ * {@code --registry} and the {@link ConfigOptions} ({@code --config}, {@code --set}). Add it with
+ * {@code @Mixin ClusterOptions cluster;} and start the configuration from {@link #sources()}.
+ */
+public final class ClusterOptions {
+
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+      description = "Kafka brokers (bootstrap.servers, env KAFKA_BOOTSTRAP_SERVERS).")
+  String bootstrap;
+
+  @Option(names = "--registry", paramLabel = "URL",
+      description = "Schema registry URL (schema.registry.url).")
+  String registry;
+
+  @Mixin ConfigOptions config;
+
+  /**
+   * File, process environment, {@code --set} and the two flags above; add the command's own flags
+   * on top with {@code optFlag}.
+   */
+  public ConfigSources.Builder sources() {
+    return config.sources()
+        .optFlag(CommonKeys.BOOTSTRAP_SERVERS.name(), bootstrap, "--bootstrap")
+        .optFlag(CommonKeys.SCHEMA_REGISTRY_URL.name(), registry, "--registry");
+  }
+}
