@@ -54,6 +54,40 @@ class BatchPredictorTest {
   }
 
   @Test
+  void shouldCapForwardPassesByActivationSizeOnACpuOnly() {
+    ModelSpec at128 = ModelSpec.builder().optDepth(18).optInputSize(128).build();
+    ModelSpec at64 = ModelSpec.builder().optDepth(18).optInputSize(64).build();
+
+    assertThat(BatchPredictor.maxForwardBatch(at128, Device.cpu())).isEqualTo(16);
+    assertThat(BatchPredictor.maxForwardBatch(at64, Device.cpu())).isEqualTo(64);
+    assertThat(BatchPredictor.maxForwardBatch(at128, Device.gpu())).isEqualTo(Integer.MAX_VALUE);
+  }
+
+  @Test
+  void shouldRunABatchLargerThanOnePassAsSeveralWithTheSameResultsInOrder() {
+    // given a model at 128 px, whose passes take 16 images on a CPU, and 21 different images
+    ModelSpec spec = ModelSpec.builder().optDepth(18).optInputSize(128).optHiddenUnits(16).build();
+    List<GrayImage> images = TestScans.images(21, 128, 9);
+    Engine.getInstance().setRandomSeed(7);
+    try (ScanClassifierModel big = ScanClassifierModel.create(spec, Normalization.DEFAULT, Device.cpu());
+        BatchPredictor predictor = big.newBatchPredictor()) {
+      assertThat(predictor.maxForwardBatch()).isEqualTo(16);
+
+      // when they are classified as one batch
+      List<ClassProbabilities> all = predictor.predictImages(images);
+
+      // then each image gets what the pass it fell into gives it, in order
+      List<ClassProbabilities> parts = new ArrayList<>(predictor.predictImages(images.subList(0, 16)));
+      parts.addAll(predictor.predictImages(images.subList(16, 21)));
+      assertThat(all).hasSize(21);
+      for (int i = 0; i < 21; i++) {
+        assertThat(all.get(i).probabilities()).containsExactly(parts.get(i).probabilities(),
+            org.assertj.core.data.Offset.offset(1e-6f));
+      }
+    }
+  }
+
+  @Test
   void shouldDecodeEveryWireEncodingToTheSamePrediction() {
     GrayImage image = IMAGES.get(0);
     byte[] u8 = image.toU8();

@@ -8,13 +8,30 @@ public final class ArtifactException extends Exception {
 
   /** Why an artifact was refused, as a metric label. */
   public enum Reason {
-    NOT_FOUND,
-    INCOMPLETE,
-    SIZE_MISMATCH,
-    SHA256_MISMATCH,
-    UNSUPPORTED_URI,
-    IO_ERROR,
-    LOAD_FAILED
+    /** Not there (yet): e.g. chunks held back by a publisher's open or aborted transaction. */
+    NOT_FOUND(true),
+    /** Some chunks missing (yet): as above. */
+    INCOMPLETE(true),
+    SIZE_MISMATCH(false),
+    SHA256_MISMATCH(false),
+    UNSUPPORTED_URI(false),
+    /** Storage trouble, such as an unmounted volume, that may pass. */
+    IO_ERROR(true),
+    LOAD_FAILED(false);
+
+    private final boolean mayPass;
+
+    Reason(boolean mayPass) {
+      this.mayPass = mayPass;
+    }
+
+    /**
+     * Whether the same release can succeed later without being republished: worth retrying with
+     * back-off. The others are final for that release record.
+     */
+    public boolean mayPass() {
+      return mayPass;
+    }
   }
 
   private final Reason reason;

@@ -10,11 +10,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -45,8 +44,13 @@ public final class ReleaseFollower implements AutoCloseable {
   private final Optional<String> pin;
   private final Path workDir;
 
+  /** First wait before a refusal that may pass is retried; doubles up to {@link #RETRY_MAX}. */
+  static final Duration RETRY_FIRST = Duration.ofSeconds(5);
+  static final Duration RETRY_MAX = Duration.ofMinutes(2);
+
   private final ReleaseLedger ledger = new ReleaseLedger();
-  private final Set<String> refused = new HashSet<>();
+  /** Refused attempts (version, digest, creation time): final, or retried when due. */
+  private final Map<String, Refusal> refused = new HashMap<>();
 
   public ReleaseFollower(
       String topic,
@@ -100,9 +104,38 @@ public final class ReleaseFollower implements AutoCloseable {
   }
 
   /**
+   * A refused attempt. One that may pass (the artifact not there yet, or storage trouble) is
+   * retried with doubling back-off: a trainer killed mid-publication leaves its transaction open
+   * until the broker aborts it, and a republished artifact arrives under the same release. A
+   * final refusal is not retried until a newer record for the release arrives.
+   */
+  private record Refusal(boolean mayPass, int failures, long retryAtNanos) {
+    static Refusal after(ArtifactException.Reason reason, Refusal previous, long now) {
+      int failures = previous == null ? 1 : previous.failures() + 1;
+      long wait = Math.min(RETRY_MAX.toNanos(),
+          RETRY_FIRST.toNanos() << Math.min(20, failures - 1));
+      return new Refusal(reason.mayPass(), failures, now + wait);
+    }
+
+    boolean due(long now) {
+      return mayPass && now - retryAtNanos >= 0;
+    }
+  }
+
+  private boolean retryDue() {
+    long now = System.nanoTime();
+    for (Refusal r : refused.values()) {
+      if (r.due(now)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Serves the best candidate this instance can verify and load: the first one that is already
-   * served, or loads, wins; refused ones are skipped (and not retried until a newer record for
-   * them arrives).
+   * served, or loads, wins; refused ones are skipped until their retry is due (final refusals,
+   * until a newer record for them arrives).
    */
   private void reconcile() {
     List<ModelRelease> candidates = ledger.candidates(pin);
@@ -116,19 +149,28 @@ public final class ReleaseFollower implements AutoCloseable {
         return;
       }
       String attempt = version + "|" + release.getArtifactSha256() + "|" + release.getCreatedAt();
-      if (refused.contains(attempt)) {
+      Refusal before = refused.get(attempt);
+      if (before != null && !before.due(System.nanoTime())) {
         continue;
       }
-      if (serve(release)) {
+      Optional<ArtifactException.Reason> refusal = serve(release);
+      if (refusal.isEmpty()) {
+        refused.remove(attempt);
         return;
       }
-      refused.add(attempt);
+      Refusal now = Refusal.after(refusal.get(), before, System.nanoTime());
+      refused.put(attempt, now);
+      if (now.mayPass()) {
+        LOG.info("release {} will be retried in {} s (attempt {} failed)", version,
+            Duration.ofNanos(now.retryAtNanos() - System.nanoTime()).toSeconds(), now.failures());
+      }
     }
     LOG.warn("no release on {} can be served; still serving {}", topic,
         holder.version().orElse("no model"));
   }
 
-  private boolean serve(ModelRelease release) {
+  /** Fetches, verifies, loads and swaps in {@code release}; the reason if it was refused. */
+  private Optional<ArtifactException.Reason> serve(ModelRelease release) {
     String version = release.getVersion();
     LOG.info("release {} ({}) is the target; fetching {}", version, release.getStatus(),
         release.getArtifactUri());
@@ -148,12 +190,12 @@ public final class ReleaseFollower implements AutoCloseable {
         metrics.swapped();
       }
       LOG.info("release {} serving (was {})", version, previous.orElse("none"));
-      return true;
+      return Optional.empty();
     } catch (ArtifactException e) {
       metrics.releaseRefused(e.reason().name());
       LOG.warn("release {} refused ({}): {}; still serving {}", version, e.reason(),
           e.getMessage(), holder.version().orElse("no model"));
-      return false;
+      return Optional.of(e.reason());
     } finally {
       if (artifact != null) {
         deleteQuietly(artifact);
@@ -177,7 +219,7 @@ public final class ReleaseFollower implements AutoCloseable {
         ConsumerRecords<byte[], byte[]> records, boolean caughtUp) {
       records.forEach(ReleaseFollower.this::record);
       // replaying history must not load every old release in turn: reconcile once caught up
-      if (caughtUp && !records.isEmpty()) {
+      if (caughtUp && (!records.isEmpty() || retryDue())) {
         reconcile();
       }
     }

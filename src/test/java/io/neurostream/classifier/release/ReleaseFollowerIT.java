@@ -112,6 +112,35 @@ class ReleaseFollowerIT {
   }
 
   @Test
+  void shouldRetryAReleaseWhoseArtifactIsNotThereYetAndServeItOnceItIs() throws Exception {
+    // given a promoted release whose artifact has not arrived on the shared volume yet
+    ModelHolder holder = new ModelHolder();
+    ClassifierMetrics metrics = ClassifierMetrics.discarding();
+    byte[] bytes = artifact("model-late", 2000);
+    Path file = dir.resolve("shared").resolve("late.bundle");
+    ModelRelease late = TestReleases.release("late-1", file.toUri().toString(), bytes.length,
+        ArtifactDigest.sha256(bytes), ReleaseStatus.PROMOTED, Instant.now());
+    releases.publish(late);
+    try (ReleaseFollower follower = follower(holder, metrics, Optional.empty()).start()) {
+      assertThat(follower.awaitCaughtUp(Duration.ofSeconds(60))).isTrue();
+      await().atMost(Duration.ofSeconds(30)).until(() -> refused(metrics, "NOT_FOUND") >= 1);
+      assertThat(holder.version()).isNotEqualTo(Optional.of("late-1"));
+
+      // when it arrives, without any new release record
+      Files.createDirectories(file.getParent());
+      Files.write(file, bytes);
+
+      // then a retry serves it
+      await().atMost(ReleaseFollower.RETRY_FIRST.multipliedBy(6))
+          .until(() -> holder.version().equals(Optional.of("late-1")));
+    } finally {
+      // later tests on this topic must not see it as the newest promotion
+      releases.publish(ModelRelease.newBuilder(late).setStatus(ReleaseStatus.ROLLED_BACK)
+          .setCreatedAt(Instant.now()).build());
+    }
+  }
+
+  @Test
   void shouldFollowPromotionsRefuseBadReleasesAndHonourRollbacks() throws Exception {
     ModelHolder holder = new ModelHolder();
     ClassifierMetrics metrics = ClassifierMetrics.discarding();
