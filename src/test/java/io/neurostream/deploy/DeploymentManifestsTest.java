@@ -84,6 +84,25 @@ class DeploymentManifestsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"dev", "production", "gpu"})
+  void classifierEnvironmentShouldPassTheClassifiersOwnStartUpCheck(String overlay) {
+    // given the classifier container's environment as the overlay renders it
+    Manifests manifests = manifests(overlay);
+    Map<String, String> env = ManifestPolicy.environment(manifests,
+        ManifestPolicy.container(manifests, "classifier"));
+
+    // when the classifier loads it: ranges, and a batch bound within the poll and transaction limits
+    io.neurostream.classifier.ClassifierConfig config = io.neurostream.classifier.ClassifierConfig.from(
+        io.neurostream.config.Configuration.load(
+            io.neurostream.config.ConfigSources.builder().optEnv(env).build(),
+            new io.neurostream.config.CommonKeys(), new io.neurostream.classifier.ClassifierKeys()));
+
+    // then it starts, with the batch size the overlay asks for
+    assertThat(config.topology().batchMaxSize())
+        .isEqualTo(Integer.parseInt(env.getOrDefault("NEUROSTREAM_BATCH_MAX_SIZE", "32")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "production", "gpu"})
   void trainerShouldKeepStateOnItsClaimAndProbePort9405(String overlay) {
     Manifests manifests = manifests(overlay);
     Map<String, Volume> volumes = ManifestPolicy.volumesByMountPath(manifests, "trainer");
