@@ -436,7 +436,7 @@ public final class Training {
     }
 
     /** Augmented images through the whole network (the backbone learns at its own rate). */
-    private final class ImageFeed implements Feed {
+    private class ImageFeed implements Feed {
       @Override
       public Model trainable() {
         return model.model();
@@ -477,7 +477,7 @@ public final class Training {
      * batch normalization keeps its statistics on every engine (MXNet refuses an inference-mode
      * batch norm while it records gradients) and only the head's parameters are updated.
      */
-    private final class FrozenBackboneFeed implements Feed {
+    private final class FrozenBackboneFeed extends ImageFeed {
       private final Model head;
       private final long dim;
 
@@ -494,38 +494,13 @@ public final class Training {
       }
 
       @Override
-      public Shape inputShape(int n) {
-        return model.network().inputShape(n);
-      }
-
-      @Override
       public Shape trainerInputShape(int n) {
         return new Shape(n, dim);
       }
 
       @Override
-      public int valuesPerExample() {
-        return preprocessor.valuesPerImage();
-      }
-
-      @Override
-      public void write(TrainingExample e, float[] x, int offset) {
-        preprocessor.write(o.augmentation().apply(preprocessor.resize(e.image()), random), x, offset);
-      }
-
-      @Override
       public NDList toTrainerInput(NDManager batch, NDList input) {
         return model.network().backbone().forward(new ParameterStore(batch, false), input, false);
-      }
-
-      @Override
-      public List<ClassProbabilities> predict(List<TrainingExample> examples) {
-        return Training.predict(model, examples, o.batchSize());
-      }
-
-      @Override
-      public boolean checkpointed() {
-        return true;
       }
 
       @Override
