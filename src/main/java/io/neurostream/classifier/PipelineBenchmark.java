@@ -51,13 +51,13 @@ import org.apache.kafka.streams.KafkaStreams;
  *
  * <ol>
  *   <li><b>raw</b>: the loaded bundle's batched inference on decoded images, batches of
- *       {@code batch.max.size}; one measurement is one pass over all the images, after one
- *       unmeasured pass;
+ *       {@code batch.max.size}; one measurement is one pass over all the images;
  *   <li><b>pipeline</b>: the same bundle behind the full topology on the embedded broker and
- *       registry, exactly once. The classifier is started and warmed with one unmeasured backlog,
- *       then paused; one measurement publishes a backlog of scans, resumes the classifier and times it
- *       to the last prediction read with {@code read_committed}. Decoding, Avro, batching,
- *       transactions and the broker's own work on the same cores are all inside the figure;
+ *       registry, exactly once. One measurement publishes a backlog of scans while the classifier
+ *       is paused, resumes it and times it to the last prediction read with
+ *       {@code read_committed}. Decoding, Avro, batching, transactions and the broker's own work
+ *       on the same cores are all inside the figure. Raw and pipeline measurements alternate,
+ *       after one unmeasured pass of each;
  *   <li><b>latency</b>: scans paced at half the pipeline rate; end-to-end latency from the scan's
  *       record timestamp to the moment its committed prediction is read, p50 and p99.
  * </ol>
@@ -117,9 +117,13 @@ public final class PipelineBenchmark {
 
   public static Result run(Options o, Consumer<String> progress) throws Exception {
     List<byte[]> pngs = images(o.scans(), 128, 5);
-    double[] raw = rawThroughput(o, pngs, progress);
-
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(o.workDir().resolve("kafka"), 0)) {
+    List<GrayImage> decoded = new ArrayList<>();
+    for (byte[] png : pngs) {
+      decoded.add(ImageDecoder.decode(png, ImageEncoding.PNG, 0, 0));
+    }
+    try (BundleScanModel rawModel = new BundleModelLoader(ComputeDevice.resolve("auto"),
+            o.batchSize()).load(o.bundle());
+        EmbeddedKafka kafka = EmbeddedKafka.start(o.workDir().resolve("kafka"), 0)) {
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
         new TopicProvisioner(admin, Duration.ofSeconds(60))
             .provision(Topics.all(), TopicProvisioner.Mode.CREATE);
@@ -136,26 +140,32 @@ public final class PipelineBenchmark {
           while (classifier.state().orElse(null) != KafkaStreams.State.RUNNING) {
             Thread.sleep(20);
           }
-          // warm-up: one whole backlog, as for the raw figure
+          // warm-up: one unmeasured pass of each
+          rawPass(rawModel, decoded, o.batchSize());
           publish(producer, scans, "warm-", pngs);
           reader.await("warm-", pngs.size(), p -> { });
-          progress.accept("classifier warmed up with " + pngs.size() + " scans");
+          progress.accept("warmed up: one pass of " + pngs.size() + " scans each");
 
-          // pipeline: a backlog waits in Kafka, then the classifier drains it
+          // raw and pipeline measurements alternate, so that both see the same machine: on a
+          // shared host the speed drifts by minutes, and back-to-back phases measured the drift
+          double[] raw = new double[o.repeats()];
           double[] pipeline = new double[o.repeats()];
           DistributionSummary batches = meters.find("neurostream.batch.size").summary();
           long batchCount0 = batches == null ? 0 : batches.count();
           double batchTotal0 = batches == null ? 0 : batches.totalAmount();
           for (int r = 0; r < o.repeats(); r++) {
+            // raw: batched inference alone, the classifier paused (its threads idle)
             classifier.pause();
+            raw[r] = rawPass(rawModel, decoded, o.batchSize());
+            // pipeline: a backlog waits in Kafka, then the classifier drains it
             String prefix = "tp" + r + "-";
             publish(producer, scans, prefix, pngs);
             long t0 = System.nanoTime();
             classifier.resume();
             reader.await(prefix, pngs.size(), p -> { });
             pipeline[r] = pngs.size() / ((System.nanoTime() - t0) / 1e9);
-            progress.accept(String.format(Locale.ROOT, "pipeline %d/%d: %.1f scans/s", r + 1,
-                o.repeats(), pipeline[r]));
+            progress.accept(String.format(Locale.ROOT, "%d/%d: raw %.1f scans/s, pipeline %.1f"
+                + " scans/s", r + 1, o.repeats(), raw[r], pipeline[r]));
           }
           double meanBatch = batches == null || batches.count() == batchCount0 ? Double.NaN
               : (batches.totalAmount() - batchTotal0) / (batches.count() - batchCount0);
@@ -196,32 +206,18 @@ public final class PipelineBenchmark {
     }
   }
 
-  /** Batched inference alone: one measurement per repeat, each a pass over all the images. */
-  private static double[] rawThroughput(Options o, List<byte[]> pngs, Consumer<String> progress)
-      throws Exception {
-    double[] raw = new double[o.repeats()];
-    try (BundleScanModel model = new BundleModelLoader(ComputeDevice.resolve("auto"),
-        o.batchSize()).load(o.bundle())) {
-      List<GrayImage> decoded = new ArrayList<>();
-      for (byte[] png : pngs) {
-        decoded.add(ImageDecoder.decode(png, ImageEncoding.PNG, 0, 0));
+  /**
+   * Batched inference alone over all {@code images}, in scans/s, on a thread of its own as a
+   * stream thread is (see {@link EngineBenchmark#onOwnThread}).
+   */
+  private static double rawPass(BundleScanModel model, List<GrayImage> images, int batchSize) {
+    return EngineBenchmark.onOwnThread("bench-raw", () -> {
+      long t0 = System.nanoTime();
+      for (int from = 0; from < images.size(); from += batchSize) {
+        model.predict(images.subList(from, Math.min(images.size(), from + batchSize)));
       }
-      // warm-up: one whole pass (the engine's memory pools and the JIT settle over more than a
-      // few batches; a first pass measured ~40% slower than the next ones)
-      for (int from = 0; from < decoded.size(); from += o.batchSize()) {
-        model.predict(decoded.subList(from, Math.min(decoded.size(), from + o.batchSize())));
-      }
-      for (int r = 0; r < o.repeats(); r++) {
-        long t0 = System.nanoTime();
-        for (int from = 0; from < decoded.size(); from += o.batchSize()) {
-          model.predict(decoded.subList(from, Math.min(decoded.size(), from + o.batchSize())));
-        }
-        raw[r] = decoded.size() / ((System.nanoTime() - t0) / 1e9);
-        progress.accept(String.format(Locale.ROOT, "raw batched inference %d/%d: %.1f scans/s",
-            r + 1, o.repeats(), raw[r]));
-      }
-    }
-    return raw;
+      return images.size() / ((System.nanoTime() - t0) / 1e9);
+    });
   }
 
   private static void publish(KafkaProducer<String, byte[]> producer, Serializer<ScanEvent> scans,

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 
 /**
@@ -68,6 +71,33 @@ public final class EngineBenchmark {
 
   /** Runs the benchmark; {@code progress} receives one line per finished batch size. */
   public static List<Row> run(Options options, Consumer<String> progress) {
+    return onOwnThread("bench-engine", () -> measure(options, progress));
+  }
+
+  /**
+   * Runs {@code work} on a fresh thread of its own and waits for it. Benchmarks infer there, as
+   * the classifier's stream threads do: on the JVM's main thread the same passes measured up to
+   * twice as slow, and as unsteady (the native allocator serves that thread differently).
+   */
+  public static <T> T onOwnThread(String name, Callable<T> work) {
+    FutureTask<T> task = new FutureTask<>(work);
+    Thread thread = new Thread(task, name);
+    thread.start();
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      thread.interrupt();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(name + " was interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(name + " failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  private static List<Row> measure(Options options, Consumer<String> progress) {
     DjlDefaults.apply();
     Engine.getInstance().setRandomSeed(1);
     Device device = ComputeDevice.resolve(options.device());
