@@ -4,22 +4,17 @@ import io.neurostream.avro.ImageEncoding;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.classifier.ingest.IngestKeys;
 import io.neurostream.classifier.ingest.PatientKeys;
-import io.neurostream.classifier.ingest.Progress;
-import io.neurostream.classifier.ingest.RateLimiter;
 import io.neurostream.classifier.ingest.ScanFiles;
 import io.neurostream.config.CommonConfig;
 import io.neurostream.config.CommonKeys;
 import io.neurostream.config.Configuration;
 import io.neurostream.kafka.Topics;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -37,16 +32,12 @@ import picocli.CommandLine.Parameters;
           + "keyed by SOP Instance UID. DICOM UIDs are kept; PNG/JPEG get deterministic 2.25. "
           + "UIDs from their path. Patient ids are published only as an HMAC-SHA256 key "
           + "(patient.key.salt)."
-    },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:all files sent", "1:failed", "2:bad arguments",
-        "3:some files were skipped or not acknowledged (listed on stderr)"})
+    })
 public final class IngestCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
   /** Used without patient.key.salt, for phantom data only: it protects nothing. */
   static final String DEMO_SALT = "neurostream-demo-salt-not-for-patient-data";
-  static final int PARTIAL = 3;
 
   @Parameters(paramLabel = "PATH", arity = "1..*", description = "Image files or folders.")
   List<Path> paths;
@@ -66,6 +57,8 @@ public final class IngestCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
 
+  @Mixin PublishRun.ExitCodes exitCodes;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -80,46 +73,26 @@ public final class IngestCommand implements Callable<Integer> {
     }
     ScanFiles files = new ScanFiles(keyFrom, new PatientKeys(salt.orElse(DEMO_SALT)), source);
     List<ScanFiles.Item> items = ScanFiles.list(paths);
-    List<String> skipped = new ArrayList<>();
-    AtomicInteger unacknowledged = new AtomicInteger();
-    AtomicReference<String> sendError = new AtomicReference<>();
-    int sent = 0;
+    PrintWriter err = spec.commandLine().getErr();
+    PublishRun.Tally tally;
     try (KafkaProducer<String, ScanEvent> producer = common.clients().producer(Topics.SCANS)) {
-      Progress progress = new Progress(spec.commandLine().getErr(), "ingest", items.size());
-      RateLimiter limiter = new RateLimiter(rate);
-      int done = 0;
-      for (ScanFiles.Item item : items) {
-        limiter.acquire();
-        ScanEvent scan;
-        try {
-          scan = files.read(item);
-        } catch (Exception e) {
-          skipped.add(item.file() + ": " + e.getMessage());
-          progress.update(++done);
-          continue;
-        }
-        if (scan.getEncoding() == ImageEncoding.DICOM && salt.isEmpty()) {
-          throw new IllegalStateException("DICOM files carry real patient ids; set "
-              + "NEUROSTREAM_PATIENT_KEY_SALT (patient.key.salt) before ingesting them");
-        }
-        producer.send(new ProducerRecord<>(Topics.SCANS.name(),
-            scan.getIdentity().getSopInstanceUid(), scan), (meta, error) -> {
-              if (error != null) {
-                unacknowledged.incrementAndGet();
-                sendError.compareAndSet(null, error.getMessage());
-              }
-            });
-        sent++;
-        progress.update(++done);
-      }
-      producer.flush();
+      tally = new PublishRun<ScanFiles.Item, ScanEvent>("ingest", Topics.SCANS, rate, err)
+          .publish(items, producer, item -> {
+            ScanEvent scan;
+            try {
+              scan = files.read(item);
+            } catch (Exception e) {
+              return PublishRun.skip(item.file() + ": " + e.getMessage());
+            }
+            if (scan.getEncoding() == ImageEncoding.DICOM && salt.isEmpty()) {
+              throw new IllegalStateException("DICOM files carry real patient ids; set "
+                  + "NEUROSTREAM_PATIENT_KEY_SALT (patient.key.salt) before ingesting them");
+            }
+            return PublishRun.send(scan.getIdentity().getSopInstanceUid(), scan);
+          });
     }
-    PrintStreamLines.print(spec.commandLine().getErr(), skipped, 20);
-    int acknowledged = sent - unacknowledged.get();
-    spec.commandLine().getOut().printf("ingest: %d scans published to %s, %d files skipped%s%n",
-        acknowledged, Topics.SCANS.name(), skipped.size(),
-        unacknowledged.get() == 0 ? "" : ", " + unacknowledged.get() + " not acknowledged ("
-            + sendError.get() + ")");
-    return skipped.isEmpty() && unacknowledged.get() == 0 ? 0 : PARTIAL;
+    tally.printSkipped(err);
+    spec.commandLine().getOut().println(tally.summary("scans") + tally.failureNote());
+    return tally.exitCode();
   }
 }
