@@ -435,6 +435,13 @@ public final class Training {
       void close();
     }
 
+    /** A model over the network's own head block: training it trains the very same parameters. */
+    private Model headModel() {
+      Model head = Model.newInstance("head", model.device());
+      head.setBlock(model.network().head());
+      return head;
+    }
+
     /** Augmented images through the whole network (the backbone learns at its own rate). */
     private class ImageFeed implements Feed {
       @Override
@@ -484,8 +491,7 @@ public final class Training {
       FrozenBackboneFeed() {
         dim = model.network().backbone().getOutputShapes(
             new Shape[] {model.network().inputShape(1)})[0].get(1);
-        head = Model.newInstance("head", model.device());
-        head.setBlock(model.network().head());
+        head = headModel();
       }
 
       @Override
@@ -527,9 +533,7 @@ public final class Training {
           features.put(all.get(i), f[i]);
         }
         dim = f[0].length;
-        // a model over the network's own head block: it trains the very same parameters
-        head = Model.newInstance("head", model.device());
-        head.setBlock(model.network().head());
+        head = headModel();
       }
 
       @Override
