@@ -1,11 +1,11 @@
 package io.neurostream.demo;
 
+import io.neurostream.training.TrainingCharts;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -87,7 +87,7 @@ final class DemoCharts {
   static void writeAccuracy(List<double[]> points, List<Segment> means, List<Band> bands, List<Series> series,
       List<Marker> markers, int window, Path file) throws IOException {
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = canvas(img);
+    Graphics2D g = TrainingCharts.canvas(img);
     double maxX = 1;
     for (double[] p : points) {
       maxX = Math.max(maxX, p[0]);
@@ -107,7 +107,7 @@ final class DemoCharts {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     for (Band b : bands) {
       g.setColor(new Color(130, 130, 130));
-      centered(g, b.text(), (x(b.fromSeconds(), maxX) + x(b.toSeconds(), maxX)) / 2, BOTTOM - 8);
+      TrainingCharts.drawCentered(g, b.text(), (x(b.fromSeconds(), maxX) + x(b.toSeconds(), maxX)) / 2, BOTTOM - 8);
     }
     int labelRow = 0;
     for (Marker m : markers) {
@@ -146,7 +146,7 @@ final class DemoCharts {
    */
   static void writeLatency(Map<Series, long[]> latencies, Path file) throws IOException {
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = canvas(img);
+    Graphics2D g = TrainingCharts.canvas(img);
     long top = 1;
     for (long[] sorted : latencies.values()) {
       if (sorted.length > 0) {
@@ -193,20 +193,11 @@ final class DemoCharts {
     ImageIO.write(img, "png", file.toFile());
   }
 
-  private static Graphics2D canvas(BufferedImage img) {
-    Graphics2D g = img.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, img.getWidth(), img.getHeight());
-    return g;
-  }
-
   private static void axes(Graphics2D g, String title, String xLabel, String yLabel, double maxX, double maxY,
       String yFormat) {
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
     g.setColor(AXIS);
-    centered(g, title, (LEFT + RIGHT) / 2, 28);
+    TrainingCharts.drawCentered(g, title, (LEFT + RIGHT) / 2, 28);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     for (int t = 0; t <= 5; t++) {
       double v = maxY * t / 5;
@@ -221,11 +212,11 @@ final class DemoCharts {
       int xx = x(v, maxX);
       g.setColor(AXIS);
       g.drawLine(xx, BOTTOM, xx, BOTTOM + 4);
-      centered(g, String.format(Locale.ROOT, "%.0f", v), xx, BOTTOM + 18);
+      TrainingCharts.drawCentered(g, String.format(Locale.ROOT, "%.0f", v), xx, BOTTOM + 18);
     }
     g.drawLine(LEFT, BOTTOM, RIGHT, BOTTOM);
     g.drawLine(LEFT, TOP, LEFT, BOTTOM);
-    centered(g, xLabel, (LEFT + RIGHT) / 2, BOTTOM + 40);
+    TrainingCharts.drawCentered(g, xLabel, (LEFT + RIGHT) / 2, BOTTOM + 40);
     g.drawString(yLabel, 8, TOP - 12);
   }
 
@@ -262,10 +253,5 @@ final class DemoCharts {
 
   private static int y(double v, double maxY) {
     return BOTTOM - (int) Math.round((BOTTOM - TOP) * Math.min(v, maxY) / maxY);
-  }
-
-  private static void centered(Graphics2D g, String text, int cx, int y) {
-    FontMetrics fm = g.getFontMetrics();
-    g.drawString(text, cx - fm.stringWidth(text) / 2, y);
   }
 }

@@ -93,7 +93,8 @@ public final class TrainingCharts {
     ImageIO.write(img, "png", file.toFile());
   }
 
-  private static Graphics2D canvas(BufferedImage img) {
+  /** A white, antialiased canvas over {@code img}; the caller disposes of it. */
+  public static Graphics2D canvas(BufferedImage img) {
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -192,7 +193,8 @@ public final class TrainingCharts {
     return Double.isFinite(v) ? v : 0;
   }
 
-  private static void drawCentered(Graphics2D g, String text, int cx, int y) {
+  /** Draws {@code text} centred on {@code cx}, baseline at {@code y}, in the current font. */
+  public static void drawCentered(Graphics2D g, String text, int cx, int y) {
     FontMetrics fm = g.getFontMetrics();
     g.drawString(text, cx - fm.stringWidth(text) / 2, y);
   }
