@@ -2,8 +2,7 @@ package io.neurostream.classifier;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.neurostream.avro.ModelRelease;
-import io.neurostream.classifier.release.ArtifactStores;
-import io.neurostream.classifier.release.ReleaseFollower;
+import io.neurostream.release.ArtifactStores;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.ComputeDevice;
 import io.neurostream.model.DjlDefaults;

@@ -1,7 +1,7 @@
 package io.neurostream.cli;
 
 import io.neurostream.model.DjlDefaults;
-import io.neurostream.model.EngineBenchmark;
+import io.neurostream.bench.EngineBenchmark;
 import io.neurostream.model.ModelSpec;
 import java.util.List;
 import java.util.Locale;

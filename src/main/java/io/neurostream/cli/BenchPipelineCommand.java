@@ -1,10 +1,10 @@
 package io.neurostream.cli;
 
-import io.neurostream.classifier.PipelineBenchmark;
+import io.neurostream.bench.PipelineBenchmark;
 import io.neurostream.model.BundleMetadata;
 import io.neurostream.model.ComputeDevice;
 import io.neurostream.model.DjlDefaults;
-import io.neurostream.model.EngineBenchmark;
+import io.neurostream.bench.EngineBenchmark;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.model.ModelSpec;
 import io.neurostream.model.Normalization;

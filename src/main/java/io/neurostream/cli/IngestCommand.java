@@ -2,12 +2,13 @@ package io.neurostream.cli;
 
 import io.neurostream.avro.ImageEncoding;
 import io.neurostream.avro.ScanEvent;
-import io.neurostream.classifier.ingest.IngestKeys;
-import io.neurostream.classifier.ingest.PatientKeys;
-import io.neurostream.classifier.ingest.ScanFiles;
+import io.neurostream.ingest.IngestKeys;
+import io.neurostream.ingest.PatientKeys;
+import io.neurostream.ingest.ScanFiles;
 import io.neurostream.config.CommonConfig;
 import io.neurostream.config.CommonKeys;
 import io.neurostream.config.Configuration;
+import io.neurostream.kafka.KafkaClients;
 import io.neurostream.kafka.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ public final class IngestCommand implements Callable<Integer> {
     List<ScanFiles.Item> items = ScanFiles.list(paths);
     PrintWriter err = spec.commandLine().getErr();
     PublishRun.Tally tally;
-    try (KafkaProducer<String, ScanEvent> producer = common.clients().producer(Topics.SCANS)) {
+    try (KafkaProducer<String, ScanEvent> producer = KafkaClients.of(common).producer(Topics.SCANS)) {
       tally = new PublishRun<ScanFiles.Item, ScanEvent>("ingest", Topics.SCANS, rate, err)
           .publish(items, producer, item -> {
             ScanEvent scan;

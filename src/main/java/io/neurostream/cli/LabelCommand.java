@@ -3,12 +3,13 @@ package io.neurostream.cli;
 import io.neurostream.avro.DementiaStage;
 import io.neurostream.avro.LabeledScan;
 import io.neurostream.avro.ScanEvent;
-import io.neurostream.classifier.ingest.IngestKeys;
-import io.neurostream.classifier.ingest.PatientKeys;
-import io.neurostream.classifier.ingest.ScanFiles;
+import io.neurostream.ingest.IngestKeys;
+import io.neurostream.ingest.PatientKeys;
+import io.neurostream.ingest.ScanFiles;
 import io.neurostream.config.CommonConfig;
 import io.neurostream.config.CommonKeys;
 import io.neurostream.config.Configuration;
+import io.neurostream.kafka.KafkaClients;
 import io.neurostream.kafka.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ public final class LabelCommand implements Callable<Integer> {
     List<ScanFiles.Item> items = ScanFiles.list(List.of(root));
     PrintWriter err = spec.commandLine().getErr();
     PublishRun.Tally tally;
-    try (KafkaProducer<String, LabeledScan> producer = common.clients().producer(Topics.LABELS)) {
+    try (KafkaProducer<String, LabeledScan> producer = KafkaClients.of(common).producer(Topics.LABELS)) {
       tally = new PublishRun<ScanFiles.Item, LabeledScan>("label", Topics.LABELS, rate, err)
           .publish(items, producer, item -> {
             Optional<DementiaStage> stage = stageOf(root.relativize(item.file()));

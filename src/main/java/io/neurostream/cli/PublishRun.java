@@ -1,7 +1,7 @@
 package io.neurostream.cli;
 
-import io.neurostream.classifier.ingest.Progress;
-import io.neurostream.classifier.ingest.RateLimiter;
+import io.neurostream.ingest.Progress;
+import io.neurostream.ingest.RateLimiter;
 import io.neurostream.kafka.Topic;
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import io.neurostream.avro.Prediction;
 import io.neurostream.config.CommonConfig;
 import io.neurostream.config.CommonKeys;
 import io.neurostream.config.Configuration;
+import io.neurostream.kafka.KafkaClients;
 import io.neurostream.kafka.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -65,7 +66,7 @@ public final class TailCommand implements Callable<Integer> {
     AtomicBoolean running = new AtomicBoolean(true);
     long printed = 0;
     try (KafkaConsumer<String, Prediction> consumer =
-        common.clients().readCommittedConsumer(Topics.PREDICTIONS, "neurostream-tail")) {
+        KafkaClients.of(common).readCommittedConsumer(Topics.PREDICTIONS, "neurostream-tail")) {
       Thread main = Thread.currentThread();
       Thread hook = new Thread(() -> {
         running.set(false);

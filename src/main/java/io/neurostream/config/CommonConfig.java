@@ -1,6 +1,5 @@
 package io.neurostream.config;
 
-import io.neurostream.kafka.KafkaClients;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -74,10 +73,6 @@ public record CommonConfig(
     return props;
   }
 
-  /** Producers and consumers for our topics, built from these properties and serde settings. */
-  public KafkaClients clients() {
-    return new KafkaClients(kafkaProperties(), serdeConfig());
-  }
 
   /** Serde configuration in Confluent's property names, for {@code Topic.valueSerde(...)}. */
   public Map<String, Object> serdeConfig() {

@@ -1,6 +1,5 @@
 package io.neurostream.config;
 
-import io.neurostream.serde.SchemaRegistryConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,75 +52,75 @@ public final class CommonKeys implements ConfigKeySet {
   // leaves the serde's own default, so they reach the serdes only when given.
 
   public static final ConfigKey<Boolean> USE_LATEST_VERSION = ConfigKey.optional(
-      SchemaRegistryConfig.USE_LATEST_VERSION, ValueType.bool(),
+      "use.latest.version", ValueType.bool(),
       "Serializers write with the subject's latest schema instead of the record's own (serde default false).");
 
   public static final ConfigKey<Boolean> LATEST_COMPATIBILITY_STRICT = ConfigKey.optional(
-      SchemaRegistryConfig.LATEST_COMPATIBILITY_STRICT, ValueType.bool(),
+      "latest.compatibility.strict", ValueType.bool(),
       "With use.latest.version, refuse a latest schema that cannot read the record's own (serde default true).");
 
   public static final ConfigKey<Integer> LATEST_CACHE_TTL_SEC = ConfigKey.optional(
-      SchemaRegistryConfig.LATEST_CACHE_TTL_SEC, ValueType.intIn(-1, Integer.MAX_VALUE),
+      "latest.cache.ttl.sec", ValueType.intIn(-1, Integer.MAX_VALUE),
       "Seconds a serializer trusts a looked-up latest schema; -1 for ever (serde default).");
 
   public static final ConfigKey<Boolean> SPECIFIC_AVRO_READER = ConfigKey.optional(
-      SchemaRegistryConfig.SPECIFIC_AVRO_READER, ValueType.bool(),
+      "specific.avro.reader", ValueType.bool(),
       "Generic deserializers return the generated classes (serde default false).");
 
   public static final ConfigKey<Boolean> NORMALIZE_SCHEMAS = ConfigKey.optional(
-      SchemaRegistryConfig.NORMALIZE_SCHEMAS, ValueType.bool(),
+      "normalize.schemas", ValueType.bool(),
       "Ask the registry to normalize schemas on register (serde default false).");
 
   public static final ConfigKey<String> SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO = ConfigKey.optional(
-      SchemaRegistryConfig.SR_BASIC_AUTH_USER_INFO, ValueType.string(),
+      "schema.registry.basic.auth.user.info", ValueType.string(),
       "Registry credentials as user:password, read when basic.auth.user.info is not set.").asSecret();
 
   public static final ConfigKey<String> SCHEMA_REGISTRY_TRUSTSTORE_LOCATION = ConfigKey.optional(
-      SchemaRegistryConfig.TRUSTSTORE_LOCATION, ValueType.string(),
+      "schema.registry.ssl.truststore.location", ValueType.string(),
       "Trust store for HTTPS to the registry (PKCS12 files load too).");
 
   public static final ConfigKey<String> SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD = ConfigKey.optional(
-      SchemaRegistryConfig.TRUSTSTORE_PASSWORD, ValueType.string(),
+      "schema.registry.ssl.truststore.password", ValueType.string(),
       "Password of the registry trust store.").asSecret();
 
   public static final ConfigKey<String> SCHEMA_REGISTRY_TRUSTSTORE_TYPE = ConfigKey.optional(
-      SchemaRegistryConfig.TRUSTSTORE_TYPE, ValueType.string(),
+      "schema.registry.ssl.truststore.type", ValueType.string(),
       "Type of the registry trust store (serde default JKS).");
 
   public static final ConfigKey<String> SCHEMA_REGISTRY_KEYSTORE_LOCATION = ConfigKey.optional(
-      SchemaRegistryConfig.KEYSTORE_LOCATION, ValueType.string(),
+      "schema.registry.ssl.keystore.location", ValueType.string(),
       "Key store with the client certificate for mutual TLS with the registry.");
 
   public static final ConfigKey<String> SCHEMA_REGISTRY_KEYSTORE_PASSWORD = ConfigKey.optional(
-      SchemaRegistryConfig.KEYSTORE_PASSWORD, ValueType.string(),
+      "schema.registry.ssl.keystore.password", ValueType.string(),
       "Password of the registry key store.").asSecret();
 
   public static final ConfigKey<String> SCHEMA_REGISTRY_KEYSTORE_TYPE = ConfigKey.optional(
-      SchemaRegistryConfig.KEYSTORE_TYPE, ValueType.string(),
+      "schema.registry.ssl.keystore.type", ValueType.string(),
       "Type of the registry key store (serde default JKS).");
 
   public static final ConfigKey<String> SCHEMA_REGISTRY_KEY_PASSWORD = ConfigKey.optional(
-      SchemaRegistryConfig.KEY_PASSWORD, ValueType.string(),
+      "schema.registry.ssl.key.password", ValueType.string(),
       "Password of the client key in the registry key store (default: the key store's).").asSecret();
 
   public static final ConfigKey<Integer> MAX_RETRIES = ConfigKey.optional(
-      SchemaRegistryConfig.MAX_RETRIES, ValueType.intIn(0, Integer.MAX_VALUE),
+      "max.retries", ValueType.intIn(0, Integer.MAX_VALUE),
       "Registry retries after a 5xx answer or an I/O error (serde default 3).");
 
   public static final ConfigKey<Integer> RETRIES_WAIT_MS = ConfigKey.optional(
-      SchemaRegistryConfig.RETRIES_WAIT_MS, ValueType.intIn(0, Integer.MAX_VALUE),
+      "retries.wait.ms", ValueType.intIn(0, Integer.MAX_VALUE),
       "First back-off before a registry retry in ms, doubling on each retry (serde default 1000).");
 
   public static final ConfigKey<Integer> RETRIES_MAX_WAIT_MS = ConfigKey.optional(
-      SchemaRegistryConfig.RETRIES_MAX_WAIT_MS, ValueType.intIn(0, Integer.MAX_VALUE),
+      "retries.max.wait.ms", ValueType.intIn(0, Integer.MAX_VALUE),
       "Longest back-off before a registry retry in ms (serde default 20000).");
 
   public static final ConfigKey<Integer> HTTP_CONNECT_TIMEOUT_MS = ConfigKey.optional(
-      SchemaRegistryConfig.HTTP_CONNECT_TIMEOUT_MS, ValueType.intIn(1, Integer.MAX_VALUE),
+      "http.connect.timeout.ms", ValueType.intIn(1, Integer.MAX_VALUE),
       "Connect timeout of registry requests in ms (serde default 10000).");
 
   public static final ConfigKey<Integer> HTTP_READ_TIMEOUT_MS = ConfigKey.optional(
-      SchemaRegistryConfig.HTTP_READ_TIMEOUT_MS, ValueType.intIn(1, Integer.MAX_VALUE),
+      "http.read.timeout.ms", ValueType.intIn(1, Integer.MAX_VALUE),
       "Bound of one registry request in ms, so nothing hangs (serde default 30000).");
 
   /** The serde settings passed to the serdes as given, beyond the typed ones above. */

@@ -2,8 +2,8 @@ package io.neurostream.demo;
 
 import io.neurostream.avro.DementiaStage;
 import io.neurostream.imaging.DicomWriter;
-import io.neurostream.imaging.PhantomDatasetWriter;
-import io.neurostream.imaging.PhantomGenerator;
+import io.neurostream.phantom.PhantomDatasetWriter;
+import io.neurostream.phantom.PhantomGenerator;
 import io.neurostream.training.KaggleDataset;
 import io.neurostream.training.LabeledImage;
 import io.neurostream.training.SubjectSplit;

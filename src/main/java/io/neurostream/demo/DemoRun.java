@@ -1,5 +1,6 @@
 package io.neurostream.demo;
 
+import io.neurostream.platform.EmbeddedPlatform;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.neurostream.avro.DementiaStage;
@@ -8,7 +9,7 @@ import io.neurostream.classifier.ClassifierConfig;
 import io.neurostream.classifier.ClassifierKeys;
 import io.neurostream.classifier.ClassifierService;
 import io.neurostream.config.CommonKeys;
-import io.neurostream.imaging.PhantomGenerator;
+import io.neurostream.phantom.PhantomGenerator;
 import io.neurostream.model.DjlDefaults;
 import io.neurostream.trainer.TrainerConfig;
 import io.neurostream.trainer.TrainerKeys;

@@ -1,5 +1,6 @@
 package io.neurostream.kafka;
 
+import io.neurostream.config.CommonConfig;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +20,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * @param serdeConfig the Avro serdes' configuration, e.g. {@code CommonConfig.serdeConfig()}
  */
 public record KafkaClients(Map<String, Object> clientProperties, Map<String, ?> serdeConfig) {
+
+  /** Producers and consumers for our topics, built from a service's common settings. */
+  public static KafkaClients of(CommonConfig common) {
+    return new KafkaClients(common.kafkaProperties(), common.serdeConfig());
+  }
 
   public KafkaClients {
     clientProperties = Map.copyOf(clientProperties);

@@ -41,7 +41,7 @@ public final class Topics {
    * Largest model-artifact chunk record (payload plus headers and batch overhead). Chunk the
    * bundle into pieces of at most {@link #ARTIFACT_CHUNK_BYTES}.
    */
-  public static final int MAX_ARTIFACT_RECORD_BYTES = EmbeddedKafka.MAX_MESSAGE_BYTES;
+  public static final int MAX_ARTIFACT_RECORD_BYTES = 16 * 1024 * 1024;
 
   /** Suggested payload size of one model-artifact chunk, well below the record limit. */
   public static final int ARTIFACT_CHUNK_BYTES = 4 * 1024 * 1024;

@@ -1,8 +1,8 @@
 package io.neurostream.trainer;
 
 import io.neurostream.avro.ModelRelease;
-import io.neurostream.classifier.release.ArtifactException;
-import io.neurostream.classifier.release.ArtifactStore;
+import io.neurostream.release.ArtifactException;
+import io.neurostream.release.ArtifactStore;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.model.ModelBundleException;
 import java.io.IOException;

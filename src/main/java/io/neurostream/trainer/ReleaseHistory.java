@@ -2,7 +2,7 @@ package io.neurostream.trainer;
 
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
-import io.neurostream.classifier.release.ReleaseLedger;
+import io.neurostream.release.ReleaseLedger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,8 +2,8 @@ package io.neurostream.trainer;
 
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
-import io.neurostream.classifier.release.ArtifactException;
-import io.neurostream.classifier.release.ArtifactStores;
+import io.neurostream.release.ArtifactException;
+import io.neurostream.release.ArtifactStores;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.model.ModelBundleException;
@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 /**
  * What an operator does with releases ({@code neurostream models ...}): read the history, publish
  * a bundle, roll back to an earlier release, export a release's bundle. Rollback follows the
- * classifiers' rule ({@link io.neurostream.classifier.release.ReleaseLedger}): a ROLLED_BACK record
+ * classifiers' rule ({@link io.neurostream.release.ReleaseLedger}): a ROLLED_BACK record
  * for the served version and a PROMOTED re-release of the chosen one, newer than anything before,
  * in one transaction, so every classifier swaps to it as soon as it reads the record.
  */

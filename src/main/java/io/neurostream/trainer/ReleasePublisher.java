@@ -2,7 +2,7 @@ package io.neurostream.trainer;
 
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
-import io.neurostream.classifier.release.KafkaArtifactStore;
+import io.neurostream.release.KafkaArtifactStore;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.BundleMetadata;
 import io.neurostream.model.ModelBundle;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.kafka.Topics;
-import io.neurostream.registry.EmbeddedSchemaRegistry;
+import io.neurostream.platform.registry.EmbeddedSchemaRegistry;
 import io.neurostream.serde.AvroSerdes;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;

@@ -98,7 +98,7 @@ class ClassifierHotSwapIT {
       for (int r = 1; r <= RELEASES; r++) {
         String version = version(r);
         releases.publish(version, Files.readAllBytes(bundles.get(r)), ReleaseStatus.PROMOTED,
-            io.neurostream.classifier.release.ArtifactDigest.sha256(Files.readAllBytes(
+            io.neurostream.release.ArtifactDigest.sha256(Files.readAllBytes(
                 bundles.get(r))), Instant.now());
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (!version.equals(classifier.servedVersion())) {

@@ -156,8 +156,8 @@ class ClassifierServiceIT {
       throws Exception {
     // given a Kaggle-layout folder of phantoms with a manifest
     Path data = dir.resolve("phantoms");
-    io.neurostream.imaging.PhantomDatasetWriter.write(
-        io.neurostream.imaging.PhantomGenerator.builder().setSeed(9).optSize(64).build(),
+    io.neurostream.phantom.PhantomDatasetWriter.write(
+        io.neurostream.phantom.PhantomGenerator.builder().setSeed(9).optSize(64).build(),
         data, 4, 3, 1, false, n -> { });
     String[] connection = {"--bootstrap", stack.bootstrap(), "--registry", stack.registry.url()};
 

@@ -7,7 +7,7 @@ import io.neurostream.avro.ImageEncoding;
 import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.kafka.Topics;
-import io.neurostream.registry.EmbeddedSchemaRegistry;
+import io.neurostream.platform.registry.EmbeddedSchemaRegistry;
 import io.neurostream.serde.AvroSerdes;
 import java.nio.ByteBuffer;
 import java.time.Duration;

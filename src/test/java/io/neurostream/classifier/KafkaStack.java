@@ -1,9 +1,9 @@
 package io.neurostream.classifier;
 
-import io.neurostream.kafka.EmbeddedKafka;
+import io.neurostream.platform.EmbeddedKafka;
 import io.neurostream.kafka.TopicProvisioner;
 import io.neurostream.kafka.Topics;
-import io.neurostream.registry.EmbeddedSchemaRegistry;
+import io.neurostream.platform.registry.EmbeddedSchemaRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.neurostream.classifier;
 
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
-import io.neurostream.classifier.release.ArtifactDigest;
-import io.neurostream.classifier.release.KafkaArtifactStore;
+import io.neurostream.release.ArtifactDigest;
+import io.neurostream.release.KafkaArtifactStore;
 import io.neurostream.kafka.Topics;
 import java.time.Instant;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package io.neurostream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.neurostream.kafka.EmbeddedKafka;
+import io.neurostream.platform.EmbeddedKafka;
 import io.neurostream.kafka.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;

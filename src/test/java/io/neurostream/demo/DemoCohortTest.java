@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.neurostream.avro.DementiaStage;
-import io.neurostream.imaging.PhantomGenerator;
+import io.neurostream.phantom.PhantomGenerator;
 import io.neurostream.training.KaggleDataset;
 import io.neurostream.training.LabeledImage;
 import java.nio.file.Path;

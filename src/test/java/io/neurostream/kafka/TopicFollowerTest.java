@@ -1,5 +1,6 @@
 package io.neurostream.kafka;
 
+import io.neurostream.platform.EmbeddedKafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.neurostream.avro.DementiaStage;
 import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ScanEvent;
-import io.neurostream.registry.EmbeddedSchemaRegistry;
+import io.neurostream.platform.registry.EmbeddedSchemaRegistry;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.neurostream.avro.ScanEvent;
-import io.neurostream.registry.EmbeddedSchemaRegistry;
+import io.neurostream.platform.registry.EmbeddedSchemaRegistry;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

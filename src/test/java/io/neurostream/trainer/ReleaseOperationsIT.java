@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
-import io.neurostream.classifier.release.ArtifactException;
-import io.neurostream.classifier.release.ArtifactStores;
+import io.neurostream.release.ArtifactException;
+import io.neurostream.release.ArtifactStores;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.ModelBundle;
 import java.nio.file.Files;
@@ -97,8 +97,8 @@ class ReleaseOperationsIT {
   void shouldPublishTheBundleTrainedByTrainWithPublish() throws Exception {
     // given a small phantom data set
     Path data = dir.resolve("data");
-    io.neurostream.imaging.PhantomDatasetWriter.write(
-        io.neurostream.imaging.PhantomGenerator.builder().setSeed(4).optSize(40).optProportions(1, 1, 1, 1).build(),
+    io.neurostream.phantom.PhantomDatasetWriter.write(
+        io.neurostream.phantom.PhantomGenerator.builder().setSeed(4).optSize(40).optProportions(1, 1, 1, 1).build(),
         data, 16, 2, 1, false, i -> {});
 
     // when the train command trains one epoch and publishes

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.neurostream.avro.DementiaStage;
 import io.neurostream.imaging.GrayImage;
-import io.neurostream.imaging.PhantomDatasetWriter;
-import io.neurostream.imaging.PhantomGenerator;
+import io.neurostream.phantom.PhantomDatasetWriter;
+import io.neurostream.phantom.PhantomGenerator;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
