@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
-      "Write procedural axial T1 brain-MRI phantoms (8-bit gray PNG) in the Kaggle layout:",
+      "Write procedural axial T1 brain-MRI phantoms (8-bit gray PNG) in the Kaggle layout, with a manifest.",
       "  DIR/{Non_Demented,Very_Mild_Demented,Mild_Demented,Moderate_Demented}/*.png",
       "  DIR/manifest.csv (file,subject,slice,class)",
       "The stage drives atrophy (ventricles, sulci, cortex, hippocampus) with overlap between",

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *       (in the demo) broker threads on the same cores, and any other process on a shared node;
  *       a descheduled OpenMP worker then stalls every operator. {@code OMP_WAIT_POLICY=PASSIVE}
  *       makes idle workers sleep instead; a wake-up costs microseconds against the milliseconds of
- *       a convolution. Measured with {@code neurostream bench pipeline} (README, "Engine
+ *       a convolution. Measured with {@code neurostream bench pipeline} (docs/benchmarks.md, "Engine
  *       settings"). Set like the engine type, before the library loads; an explicit value is kept.
  * </ul>
  */
