@@ -101,7 +101,7 @@ public final class LabelCommand implements Callable<Integer> {
     tally.printSkipped(err);
     // label has never reported unacknowledged sends in its summary (only in its exit code);
     // scripts may match this line, so it stays as it was.
-    spec.commandLine().getOut().println(tally.summary("labels"));
+    spec.commandLine().getOut().println(tally.summary("label"));
     return tally.exitCode();
   }
 
