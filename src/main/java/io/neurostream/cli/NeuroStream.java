@@ -50,6 +50,8 @@ public final class NeuroStream implements Runnable {
       cli.addSubcommand(sub);
     }
     cli.setExecutionExceptionHandler(new OneLineErrorHandler());
+    cli.setParameterExceptionHandler(new ParameterErrorHandler());
+    CommandSummaries.install(cli);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }

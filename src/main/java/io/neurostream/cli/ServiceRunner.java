@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a long-lived service command ({@code classifier}, {@code trainer}) the same way: DJL
- * defaults, configuration from the common keys and the service's own (logged, secrets masked), a
+ * defaults, configuration from the common keys and the service's own (one log line of what was set,
+ * every value at DEBUG; secrets masked), a
  * Prometheus registry with the JVM's meters, a shutdown hook that stops the service on SIGTERM,
  * and the service's exit code once it stops.
  *
@@ -50,7 +51,8 @@ record ServiceRunner(String name, ConfigKeySet keys) {
       Start<C, S> start, AwaitStop<S> awaitStop) throws Exception {
     DjlDefaults.apply();
     Configuration configuration = Configuration.load(sources, new CommonKeys(), keys);
-    configuration.summary().forEach(line -> LOG.info("config {}", line));
+    LOG.info("config: {} (NEUROSTREAM_LOG_LEVEL=DEBUG lists every value)", configuration.headline());
+    configuration.summary().forEach(line -> LOG.debug("config {}", line));
     C config = read.apply(configuration);
 
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

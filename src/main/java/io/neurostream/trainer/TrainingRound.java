@@ -3,6 +3,7 @@ package io.neurostream.trainer;
 import ai.djl.Device;
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
+import io.neurostream.config.Plural;
 import io.neurostream.imaging.GrayImage;
 import io.neurostream.imaging.ImageDecodeException;
 import io.neurostream.imaging.ImageDecoder;
@@ -138,9 +139,9 @@ final class TrainingRound {
         decision.reason() + " (round: " + trigger + ")",
         current.getVersion(), metrics(result, candidate), served.asMap(), provenance);
     LOG.info(String.format(Locale.ROOT,
-        "round %s: %s vs %s on %d holdout scans -> %s in %.1f s (%d epochs, best %d%s)",
-        version, fmt(candidate), fmt(served), candidate.count(), draft.status(), took.toMillis() / 1e3,
-        result.history().size(), result.bestEpoch(),
+        "round %s: %s vs %s on %s -> %s in %.1f s (%s, best %d%s)",
+        version, fmt(candidate), fmt(served), Plural.of(candidate.count(), "holdout scan"), draft.status(),
+        took.toMillis() / 1e3, Plural.of(result.history().size(), "epoch"), result.bestEpoch(),
         provenance.containsKey("stopped_by_time") ? ", stopped by the time budget" : ""));
     return new Result(bundle, draft, took);
   }
