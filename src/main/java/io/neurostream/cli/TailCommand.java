@@ -6,6 +6,7 @@ import io.neurostream.config.CommonConfig;
 import io.neurostream.config.CommonKeys;
 import io.neurostream.config.Configuration;
 import io.neurostream.kafka.KafkaClients;
+import io.neurostream.kafka.Topic;
 import io.neurostream.kafka.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -31,8 +32,9 @@ import picocli.CommandLine.Option;
     name = "tail",
     mixinStandardHelpOptions = true,
     description = {
-      "Print the predictions on mri.predictions as they are committed (read_committed), as a "
-          + "table or as JSON lines. Runs until Ctrl-C or --max predictions."
+      "Print the predictions on mri.predictions (or with --verdicts the series verdicts on "
+          + "mri.series-verdicts) as they are committed (read_committed), as a table or as JSON "
+          + "lines. Runs until Ctrl-C or --max records."
     })
 public final class TailCommand implements Callable<Integer> {
 
@@ -50,8 +52,12 @@ public final class TailCommand implements Callable<Integer> {
   @Option(names = "--from-beginning", description = "Start at the oldest prediction kept.")
   boolean fromBeginning;
 
+  @Option(names = "--verdicts",
+      description = "Print the series verdicts on mri.series-verdicts instead of predictions.")
+  boolean verdicts;
+
   @Option(names = "--max", paramLabel = "N", defaultValue = "0",
-      description = "Stop after N predictions (0 = never).")
+      description = "Stop after N records (0 = never).")
   long max;
 
   @Mixin ClusterOptions cluster;
@@ -63,10 +69,26 @@ public final class TailCommand implements Callable<Integer> {
     Configuration c = Configuration.load(cluster.sources().build(), new CommonKeys());
     CommonConfig common = CommonConfig.from(c);
     PrintWriter out = spec.commandLine().getOut();
+    if (verdicts) {
+      return tail(common, out, Topics.SERIES_VERDICTS, VerdictLines.header(),
+          v -> format == Format.JSON ? VerdictLines.json(v) : VerdictLines.row(v));
+    }
+    return tail(common, out, Topics.PREDICTIONS, String.format("%-12s %-44s %-18s %6s %-22s %5s %8s",
+        "PREDICTED", "SOP_INSTANCE_UID", "CLASS", "P", "MODEL", "BATCH", "E2E_MS"), this::line);
+  }
+
+  /** One record as one output line. */
+  @FunctionalInterface
+  private interface Line<V> {
+    String of(V value) throws Exception;
+  }
+
+  private <V> int tail(CommonConfig common, PrintWriter out, Topic<String, V> topic, String header,
+      Line<V> line) throws Exception {
     AtomicBoolean running = new AtomicBoolean(true);
     long printed = 0;
-    try (KafkaConsumer<String, Prediction> consumer =
-        KafkaClients.of(common).readCommittedConsumer(Topics.PREDICTIONS, "neurostream-tail")) {
+    try (KafkaConsumer<String, V> consumer =
+        KafkaClients.of(common).readCommittedConsumer(topic, "neurostream-tail")) {
       Thread main = Thread.currentThread();
       Thread hook = new Thread(() -> {
         running.set(false);
@@ -78,7 +100,7 @@ public final class TailCommand implements Callable<Integer> {
         }
       });
       Runtime.getRuntime().addShutdownHook(hook);
-      List<TopicPartition> parts = consumer.partitionsFor(Topics.PREDICTIONS.name()).stream()
+      List<TopicPartition> parts = consumer.partitionsFor(topic.name()).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(parts);
       if (fromBeginning) {
@@ -87,14 +109,13 @@ public final class TailCommand implements Callable<Integer> {
         consumer.seekToEnd(parts);
       }
       if (format == Format.TABLE) {
-        out.printf("%-12s %-44s %-18s %6s %-22s %5s %8s%n", "PREDICTED", "SOP_INSTANCE_UID",
-            "CLASS", "P", "MODEL", "BATCH", "E2E_MS");
+        out.println(header);
       }
       out.flush();
       try {
         while (running.get() && (max <= 0 || printed < max)) {
-          for (ConsumerRecord<String, Prediction> r : consumer.poll(Duration.ofMillis(500))) {
-            print(out, r.value());
+          for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(500))) {
+            out.println(line.of(r.value()));
             if (max > 0 && ++printed >= max) {
               break;
             }
@@ -113,7 +134,7 @@ public final class TailCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void print(PrintWriter out, Prediction p) throws Exception {
+  private String line(Prediction p) throws Exception {
     long latency = p.getPredictedAt().toEpochMilli() - p.getScanTimestamp().toEpochMilli();
     float best = p.getProbabilities().get(p.getPredicted().ordinal());
     if (format == Format.JSON) {
@@ -129,11 +150,10 @@ public final class TailCommand implements Callable<Integer> {
       m.put("predictedAt", p.getPredictedAt().toString());
       m.put("batchSize", p.getBatchSize());
       m.put("endToEndMs", latency);
-      out.println(JSON.writeValueAsString(m));
-    } else {
-      out.printf(Locale.ROOT, "%-12s %-44s %-18s %6.3f %-22s %5d %8d%n",
-          TIME.format(p.getPredictedAt()), p.getIdentity().getSopInstanceUid(),
-          p.getPredicted().name(), best, p.getModelVersion(), p.getBatchSize(), latency);
+      return JSON.writeValueAsString(m);
     }
+    return String.format(Locale.ROOT, "%-12s %-44s %-18s %6.3f %-22s %5d %8d",
+        TIME.format(p.getPredictedAt()), p.getIdentity().getSopInstanceUid(),
+        p.getPredicted().name(), best, p.getModelVersion(), p.getBatchSize(), latency);
   }
 }
