@@ -26,6 +26,20 @@ public final class SeriesAggregator {
 
   private SeriesAggregator() {}
 
+  /**
+   * The rule named as in configuration: {@code mean-prob} or {@code mean-log-prob}.
+   *
+   * @throws IllegalArgumentException naming the two choices
+   */
+  public static SeriesAggregation parse(String name) {
+    return switch (name) {
+      case "mean-prob" -> SeriesAggregation.MEAN_PROBABILITY;
+      case "mean-log-prob" -> SeriesAggregation.MEAN_LOG_PROBABILITY;
+      default -> throw new IllegalArgumentException("aggregation '" + name
+          + "' is not known; use mean-prob or mean-log-prob");
+    };
+  }
+
   /** A series' aggregated probabilities, in DementiaStage order, and its verdict. */
   public record Result(double[] probabilities, int verdict) {
 

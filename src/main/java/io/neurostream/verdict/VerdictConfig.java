@@ -3,6 +3,7 @@ package io.neurostream.verdict;
 import io.neurostream.avro.SeriesAggregation;
 import io.neurostream.config.CommonConfig;
 import io.neurostream.config.Configuration;
+import io.neurostream.model.SeriesAggregator;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -31,12 +32,7 @@ public record VerdictConfig(CommonConfig common, boolean enabled, String applica
 
   /** {@code mean-prob} or {@code mean-log-prob} as the schema's enum. */
   public static SeriesAggregation aggregation(String name) {
-    return switch (name) {
-      case "mean-prob" -> SeriesAggregation.MEAN_PROBABILITY;
-      case "mean-log-prob" -> SeriesAggregation.MEAN_LOG_PROBABILITY;
-      default -> throw new IllegalArgumentException("verdict.aggregation=" + name
-          + " is not known; use mean-prob or mean-log-prob");
-    };
+    return SeriesAggregator.parse(name);
   }
 
   /**
