@@ -7,11 +7,11 @@ import io.neurostream.model.DjlDefaults;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.model.SeriesAggregator;
 import io.neurostream.model.ScanClassifierModel;
+import io.neurostream.training.Evaluation;
 import io.neurostream.training.EvaluationMetrics;
 import io.neurostream.training.Holdout;
 import io.neurostream.training.MetricsReport;
 import io.neurostream.training.SeriesMetrics;
-import io.neurostream.training.Training;
 import io.neurostream.training.TrainingExample;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -67,7 +67,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     System.out.println("evaluating " + holdout.description());
     try (ScanClassifierModel loaded = bundle.load(ComputeDevice.resolve(device))) {
       List<ClassProbabilities> predictions =
-          Training.predictions(loaded, holdout.examples(), batchSize, null);
+          Evaluation.predictions(loaded, holdout.examples(), batchSize, null);
       EvaluationMetrics metrics = EvaluationMetrics.of(holdout.examples().stream()
           .mapToInt(TrainingExample::labelIndex).toArray(), predictions);
       SeriesAggregation rule = SeriesAggregator.parse(aggregation);

@@ -11,6 +11,7 @@ import io.neurostream.model.ClassProbabilities;
 import io.neurostream.model.ComputeDevice;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.model.ScanClassifierModel;
+import io.neurostream.training.Evaluation;
 import io.neurostream.training.Augmentation;
 import io.neurostream.training.EvaluationMetrics;
 import io.neurostream.training.FeatureCache;
@@ -132,14 +133,14 @@ final class TrainingRound {
     EvaluationMetrics served;
     EvaluationMetrics servedSeries;
     try (ScanClassifierModel model = currentBundle.load(device())) {
-      List<ClassProbabilities> p = Training.predictions(model, ex.holdout(), config.batchSize(),
+      List<ClassProbabilities> p = Evaluation.predictions(model, ex.holdout(), config.batchSize(),
           features);
       served = EvaluationMetrics.of(labelIndices(ex.holdout()), p);
       servedSeries = SeriesMetrics.of(ex.holdout(), p, SERIES_AGGREGATION);
     }
     EvaluationMetrics candidateSeries;
     try (ScanClassifierModel model = ModelBundle.open(result.bundle()).load(device())) {
-      candidateSeries = SeriesMetrics.of(ex.holdout(), Training.predictions(model, ex.holdout(),
+      candidateSeries = SeriesMetrics.of(ex.holdout(), Evaluation.predictions(model, ex.holdout(),
           config.batchSize(), features), SERIES_AGGREGATION);
     }
     PromotionGate.Decision decision =
@@ -199,7 +200,7 @@ final class TrainingRound {
     Examples ex = examples(labels, config.split(), bundle.metadata().spec().inputSize());
     if (!ex.holdout().isEmpty()) {
       try (ScanClassifierModel model = bundle.load(device())) {
-        metrics = Training.evaluate(model, ex.holdout(), config.batchSize(), features).asMap();
+        metrics = Evaluation.evaluate(model, ex.holdout(), config.batchSize(), features).asMap();
         scoredOn = ex.holdout().size() + " holdout scans";
       }
     }

@@ -35,7 +35,7 @@ class SeriesMetricsTest {
     // when
     EvaluationMetrics series = SeriesMetrics.of(examples, predictions,
         SeriesAggregation.MEAN_PROBABILITY);
-    EvaluationMetrics slices = EvaluationMetrics.of(Training.labels(examples), predictions);
+    EvaluationMetrics slices = EvaluationMetrics.of(Evaluation.labels(examples), predictions);
 
     // then two subjects are scored; a is right (mean Mild 0.5 vs Non 0.3), b is wrong
     // (mean Mild 0.367 vs Non 0.433 -> Non: right)

@@ -8,10 +8,10 @@ import io.neurostream.avro.ScanIdentity;
 import io.neurostream.avro.SeriesVerdict;
 import io.neurostream.avro.VerdictClosure;
 import io.neurostream.classifier.ClassifierProcess;
-import io.neurostream.classifier.KafkaStack;
 import io.neurostream.classifier.ScanTraffic;
 import io.neurostream.classifier.TinyBundles;
 import io.neurostream.kafka.Topics;
+import io.neurostream.platform.KafkaStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,10 +31,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,7 +50,7 @@ class VerdictCrashIT {
   static final int SLICES = 16;
   static final int KILLS = 3;
   @TempDir static Path dir;
-  static KafkaStack stack;
+  @RegisterExtension static final KafkaStack stack = KafkaStack.withRegistry();
   static Path bundle;
   static final Path LOG = Path.of("target", "it-logs", "verdict-crash-it.log");
 
@@ -58,19 +58,13 @@ class VerdictCrashIT {
   static void start() throws Exception {
     Files.createDirectories(LOG.getParent());
     Files.deleteIfExists(LOG);
-    stack = KafkaStack.start(dir.resolve("kafka"));
     bundle = TinyBundles.write(dir.resolve("verdict-crash-1.bundle"), "verdict-crash-1");
-  }
-
-  @AfterAll
-  static void stop() {
-    stack.close();
   }
 
   private ClassifierProcess classifier() throws Exception {
     return ClassifierProcess.start(LOG, List.of("-Xmx768m"), List.of(
         "--bootstrap", stack.bootstrap(),
-        "--registry", (String) stack.serdeConfig().get("schema.registry.url"),
+        "--registry", stack.registryUrl(),
         "--model", bundle.toString(),
         "--application-id", APP,
         "--state-dir", dir.resolve("state").toString(),
@@ -99,8 +93,10 @@ class VerdictCrashIT {
   @Test
   void shouldGiveExactlyOneFinalVerdictPerSeriesWithEverySliceThroughThreeHardKills()
       throws Exception {
-    long seed = System.nanoTime();
-    System.err.println("VerdictCrashIT seed " + seed);
+    // kill times are random; the seed is printed so a failing run can be repeated exactly
+    long seed = Long.getLong("neurostream.test.seed", System.nanoTime());
+    System.out.println("VerdictCrashIT seed " + seed + " (repeat with -Dneurostream.test.seed="
+        + seed + ")");
     Random random = new Random(seed);
     AtomicInteger sent = new AtomicInteger();
     int total = SERIES * SLICES;
