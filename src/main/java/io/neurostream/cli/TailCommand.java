@@ -7,6 +7,7 @@ import io.neurostream.config.CommonConfig;
 import io.neurostream.config.CommonKeys;
 import io.neurostream.config.Configuration;
 import io.neurostream.kafka.KafkaClients;
+import io.neurostream.kafka.Topic;
 import io.neurostream.kafka.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -22,18 +23,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code neurostream tail}: prints predictions as they are committed. */
 @Command(
     name = "tail",
     mixinStandardHelpOptions = true,
     description = {
-      "Print the predictions on mri.predictions as they are committed (read_committed), as a "
-          + "table or as JSON lines. Runs until Ctrl-C or --max predictions."
+      "Print the predictions on mri.predictions (or with --verdicts the series verdicts on "
+          + "mri.series-verdicts) as they are committed (read_committed), as a table or as JSON "
+          + "lines. Runs until Ctrl-C or --max records."
     })
 public final class TailCommand implements Callable<Integer>, ParameterErrorHandler.OptionHints {
 
@@ -55,8 +57,12 @@ public final class TailCommand implements Callable<Integer>, ParameterErrorHandl
   @Option(names = "--from-beginning", description = "Start at the oldest prediction kept.")
   boolean fromBeginning;
 
+  @Option(names = "--verdicts",
+      description = "Print the series verdicts on mri.series-verdicts instead of predictions.")
+  boolean verdicts;
+
   @Option(names = "--max", paramLabel = "N", defaultValue = "0",
-      description = "Stop after N predictions (0 = never: follow until Ctrl-C).")
+      description = "Stop after N records (0 = never: follow until Ctrl-C).")
   long max;
 
   @Mixin ClusterOptions cluster;
@@ -74,10 +80,26 @@ public final class TailCommand implements Callable<Integer>, ParameterErrorHandl
     Configuration c = Configuration.load(cluster.sources().build(), new CommonKeys());
     CommonConfig common = CommonConfig.from(c);
     PrintWriter out = spec.commandLine().getOut();
+    if (verdicts) {
+      return tail(common, out, Topics.SERIES_VERDICTS, VerdictLines.header(),
+          v -> format == Format.JSON ? VerdictLines.json(v) : VerdictLines.row(v));
+    }
+    return tail(common, out, Topics.PREDICTIONS, HEADER,
+        p -> format == Format.JSON ? JSON.writeValueAsString(json(p)) : tableRow(p));
+  }
+
+  /** One record as one output line. */
+  @FunctionalInterface
+  private interface Line<V> {
+    String of(V value) throws Exception;
+  }
+
+  private <V> int tail(CommonConfig common, PrintWriter out, Topic<String, V> topic, String header,
+      Line<V> line) throws Exception {
     AtomicBoolean running = new AtomicBoolean(true);
     long printed = 0;
-    try (KafkaConsumer<String, Prediction> consumer =
-        KafkaClients.of(common).readCommittedConsumer(Topics.PREDICTIONS, "neurostream-tail")) {
+    try (KafkaConsumer<String, V> consumer =
+        KafkaClients.of(common).readCommittedConsumer(topic, "neurostream-tail")) {
       Thread main = Thread.currentThread();
       Thread hook = new Thread(() -> {
         running.set(false);
@@ -89,7 +111,7 @@ public final class TailCommand implements Callable<Integer>, ParameterErrorHandl
         }
       });
       Runtime.getRuntime().addShutdownHook(hook);
-      List<TopicPartition> parts = consumer.partitionsFor(Topics.PREDICTIONS.name()).stream()
+      List<TopicPartition> parts = consumer.partitionsFor(topic.name()).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(parts);
       if (fromBeginning) {
@@ -98,13 +120,13 @@ public final class TailCommand implements Callable<Integer>, ParameterErrorHandl
         consumer.seekToEnd(parts);
       }
       if (format == Format.TABLE) {
-        out.println(HEADER);
+        out.println(header);
       }
       out.flush();
       try {
         while (running.get() && (max <= 0 || printed < max)) {
-          for (ConsumerRecord<String, Prediction> r : consumer.poll(Duration.ofMillis(500))) {
-            print(out, r.value());
+          for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(500))) {
+            out.println(line.of(r.value()));
             if (max > 0 && ++printed >= max) {
               break;
             }
@@ -121,14 +143,6 @@ public final class TailCommand implements Callable<Integer>, ParameterErrorHandl
       }
     }
     return 0;
-  }
-
-  private void print(PrintWriter out, Prediction p) throws Exception {
-    if (format == Format.JSON) {
-      out.println(JSON.writeValueAsString(json(p)));
-    } else {
-      out.println(tableRow(p));
-    }
   }
 
   /**
