@@ -104,6 +104,14 @@ public final class ClassifierMetrics {
     registry.counter("neurostream.releases.refused", "reason", reason).increment();
   }
 
+  /** Running totals for the instance's status heartbeat: scans in, predictions out, dead letters, swaps. */
+  public java.util.Map<String, Double> totals() {
+    double deadLetters = registry.find("neurostream.dead.letters").counters().stream()
+        .mapToDouble(Counter::count).sum();
+    return java.util.Map.of("scans_in", scansIn.count(), "predictions_out", predictionsOut.count(),
+        "dead_letters", deadLetters, "model_swaps", swaps.count());
+  }
+
   /** Exposes the consumer lag read from wherever the caller finds it (Kafka Streams' metrics). */
   public void consumerLag(Supplier<Number> maxLag) {
     Gauge.builder("neurostream.consumer.lag.max", () -> maxLag.get().doubleValue())

@@ -34,6 +34,7 @@ public final class NeuroStream implements Runnable {
     TrainerCommand.class,
     ModelsCommand.class,
     DemoCommand.class,
+    ConsoleCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

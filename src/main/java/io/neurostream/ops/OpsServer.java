@@ -25,6 +25,8 @@ public final class OpsServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
+  private final java.util.List<String> routes =
+      new java.util.concurrent.CopyOnWriteArrayList<>(java.util.List.of("/metrics", "/live", "/ready"));
 
   private OpsServer(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -71,7 +73,13 @@ public final class OpsServer implements AutoCloseable {
    */
   public OpsServer route(String path, com.sun.net.httpserver.HttpHandler handler) {
     server.createContext(path, handler);
+    routes.add(path);
     return this;
+  }
+
+  /** The paths served, e.g. {@code /metrics}, {@code /live}, {@code /ready}, {@code /train-now}. */
+  public java.util.List<String> routes() {
+    return java.util.List.copyOf(routes);
   }
 
   /** The port actually bound. */
