@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -50,9 +51,12 @@ final class Browser implements AutoCloseable, TestWatcher {
     return driver;
   }
 
-  /** Waits up to {@code timeout} for {@code condition} to be true or non-null. */
+  /** Waits up to {@code timeout} for {@code condition}, retrying through re-rendered elements. */
   <T> T await(Duration timeout, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver(), timeout, Duration.ofMillis(200)).until(condition::apply);
+    // the pages re-render their tables on every event: an element read a moment ago may be gone
+    return new WebDriverWait(driver(), timeout, Duration.ofMillis(200))
+        .ignoring(StaleElementReferenceException.class)
+        .until(condition::apply);
   }
 
   @Override

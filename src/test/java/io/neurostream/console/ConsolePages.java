@@ -34,7 +34,11 @@ final class ConsolePages {
     Optional<String> servedBy(String service) {
       List<WebElement> rows = browser.driver().findElements(
           By.cssSelector("#instances tr[data-service='" + service + "'] td.model-version"));
-      return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0).getText());
+      try {
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0).getText());
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        return Optional.empty(); // re-rendered while read: the caller's wait asks again
+      }
     }
   }
 
@@ -47,12 +51,12 @@ final class ConsolePages {
     }
 
     String status(String version) {
-      return row(version).findElement(By.cssSelector("td.status")).getText();
+      return text(browser, "#versions tr[data-version='" + version + "'] td.status");
     }
 
     /** Clicks "Roll back to this" on {@code version}, enters the token and confirms. */
     Releases rollBackTo(String version, String token, String reason) {
-      row(version).findElement(By.cssSelector("button.rollback")).click();
+      click(browser, "#versions tr[data-version='" + version + "'] button.rollback");
       confirm(browser.driver(), token, reason);
       return this;
     }
@@ -64,10 +68,6 @@ final class ConsolePages {
       });
     }
 
-    private WebElement row(String version) {
-      return browser.await(WAIT, d -> d.findElement(
-          By.cssSelector("#versions tr[data-version='" + version + "']")));
-    }
   }
 
   /** The series page. */
@@ -87,8 +87,7 @@ final class ConsolePages {
 
     /** Opens the detail of {@code seriesUid}; returns the scan ids of its slices. */
     List<String> openSeries(String seriesUid) {
-      browser.await(WAIT, d -> d.findElement(
-          By.cssSelector("#series tr[data-series='" + seriesUid + "']"))).click();
+      click(browser, "#series tr[data-series='" + seriesUid + "']");
       browser.await(WAIT, d -> !d.findElements(By.cssSelector("#slices tbody tr")).isEmpty());
       return browser.driver().findElements(By.cssSelector("#slices tbody tr")).stream()
           .map(r -> r.getAttribute("data-scan")).toList();
@@ -103,35 +102,39 @@ final class ConsolePages {
       return this;
     }
 
-    /** Waits for a dead letter of scan {@code key}; returns its id. */
+    /** Waits for a dead letter of scan {@code key}; returns the id of the newest. */
     String awaitDeadLetter(String key) {
       return browser.await(WAIT, d -> d.findElements(By.cssSelector("#dead-letters tbody tr"))
           .stream()
           .filter(r -> r.findElements(By.cssSelector("td.mono")).stream()
               .anyMatch(td -> td.getText().equals(key)))
-          .map(r -> r.getAttribute("data-id")).reduce((first, second) -> second).orElse(null));
+          .map(r -> r.getAttribute("data-id")).findFirst().orElse(null));
     }
 
     String stageOf(String id) {
-      return row(id).findElement(By.cssSelector("td.stage")).getText();
+      return text(browser, "#dead-letters tr[data-id='" + id + "'] td.stage");
     }
 
     String reasonOf(String id) {
-      return row(id).findElement(By.cssSelector("td.reason")).getText();
+      return text(browser, "#dead-letters tr[data-id='" + id + "'] td.reason");
     }
 
     /** Opens the detail panel of {@code id}; returns its message field. */
     String openDetail(String id) {
-      row(id).findElement(By.cssSelector("td.stage")).click();
+      click(browser, "#dead-letters tr[data-id='" + id + "'] td.stage");
       return browser.await(WAIT, d -> d.findElements(By.cssSelector("#dl-fields td.field-message"))
           .stream().findFirst().map(WebElement::getText).orElse(null));
     }
 
     DeadLetters replay(String id, String token) {
-      WebElement box = row(id).findElement(By.cssSelector("input.select"));
-      if (!box.isSelected()) {
-        box.click();
-      }
+      browser.await(WAIT, d -> {
+        WebElement box = d.findElement(By.cssSelector("#dead-letters tr[data-id='" + id
+            + "'] input.select"));
+        if (!box.isSelected()) {
+          box.click();
+        }
+        return true;
+      });
       browser.driver().findElement(By.id("replay-selected")).click();
       confirm(browser.driver(), token, null);
       return this;
@@ -146,15 +149,25 @@ final class ConsolePages {
 
     String replaysOf(String id) {
       return browser.await(WAIT, d -> {
-        String t = row(id).findElement(By.cssSelector("td.replays")).getText();
+        String t = d.findElement(By.cssSelector("#dead-letters tr[data-id='" + id + "'] td.replays"))
+            .getText();
         return t.isBlank() ? null : t;
       });
     }
 
-    private WebElement row(String id) {
-      return browser.await(WAIT, d -> d.findElement(
-          By.cssSelector("#dead-letters tr[data-id='" + id + "']")));
-    }
+  }
+
+  /** The text of the element at {@code css}, read again if the page re-renders it meanwhile. */
+  static String text(Browser browser, String css) {
+    return browser.await(WAIT, d -> d.findElement(By.cssSelector(css)).getText());
+  }
+
+  /** Clicks the element at {@code css}, finding it again if the page re-renders it meanwhile. */
+  static void click(Browser browser, String css) {
+    browser.await(WAIT, d -> {
+      d.findElement(By.cssSelector(css)).click();
+      return true;
+    });
   }
 
   /** Fills in the confirmation dialog of an admin action and confirms. */

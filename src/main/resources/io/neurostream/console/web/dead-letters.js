@@ -59,6 +59,7 @@ document.getElementById("replay-selected").addEventListener("click", async () =>
     const lines = r.body.outcomes.map(o => o.id + ": " + (o.replayed ? "replayed to " + o.target : "not replayed, " + o.error));
     NS.result("action-result", r.body.failed === 0, "Replayed " + r.body.replayed + ", failed " + r.body.failed + "\n" + lines.join("\n"));
     chosen.clear();
+    if (shown) detail(shown);
   } else {
     NS.result("action-result", false, "Replay refused (" + r.status + "): " + (r.body.error || ""));
   }
