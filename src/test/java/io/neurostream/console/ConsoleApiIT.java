@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neurostream.avro.ReleaseStatus;
-import io.neurostream.classifier.KafkaStack;
+import io.neurostream.platform.KafkaStack;
 import io.neurostream.classifier.TestReleases;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +42,8 @@ class ConsoleApiIT {
 
   @BeforeAll
   void start(@TempDir Path dir) {
-    stack = KafkaStack.start(dir.resolve("kafka"));
-    registryUrl = stack.serdeConfig().get("schema.registry.url").toString();
+    stack = KafkaStack.withRegistry().start();
+    registryUrl = stack.registryUrl();
     console = ConsoleFixture.start(stack.bootstrap(), registryUrl, TOKEN);
     readOnly = ConsoleFixture.start(stack.bootstrap(), registryUrl, null);
   }
@@ -127,8 +127,9 @@ class ConsoleApiIT {
     assertThat(error(disabled)).contains("console.admin.token");
     assertThat(unconfirmed.statusCode()).isEqualTo(400);
     assertThat(error(unconfirmed)).contains("confirm");
-    Thread.sleep(1500); // a record published by mistake would be read within this
-    assertThat(releaseCount(console)).isEqualTo(before);
+    // a record published by mistake would be read within this
+    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+        .until(() -> releaseCount(console) == before);
   }
 
   @Test

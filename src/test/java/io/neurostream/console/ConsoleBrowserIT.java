@@ -11,7 +11,7 @@ import io.neurostream.avro.ScanEvent;
 import io.neurostream.classifier.ClassifierConfig;
 import io.neurostream.classifier.ClassifierKeys;
 import io.neurostream.classifier.ClassifierService;
-import io.neurostream.classifier.KafkaStack;
+import io.neurostream.platform.KafkaStack;
 import io.neurostream.classifier.ScanTraffic;
 import io.neurostream.classifier.TestReleases;
 import io.neurostream.classifier.TinyBundles;
@@ -64,7 +64,7 @@ class ConsoleBrowserIT {
   void start(@TempDir Path dir) throws Exception {
     assumeTrue(Browser.installed(), "needs Debian's chromium and chromium-driver (.ci/run installs "
         + "them: apt-get install -y chromium chromium-driver)");
-    stack = KafkaStack.start(dir.resolve("kafka"));
+    stack = KafkaStack.withRegistry().start();
     List<Path> bundles = TinyBundles.write(Files.createDirectories(dir.resolve("bundles")),
         List.of(OLD, NEW));
     try (TestReleases releases = new TestReleases(stack)) {
@@ -77,7 +77,7 @@ class ConsoleBrowserIT {
     }
     Map<String, String> s = new HashMap<>();
     s.put("bootstrap.servers", stack.bootstrap());
-    s.put("schema.registry.url", stack.serdeConfig().get("schema.registry.url").toString());
+    s.put("schema.registry.url", stack.registryUrl());
     s.put("application.id", APP);
     s.put("metrics.port", "0");
     s.put("model.device", "cpu");
@@ -88,7 +88,7 @@ class ConsoleBrowserIT {
     await().atMost(Duration.ofMinutes(2)).until(() -> classifier.modelVersion().orElse("")
         .equals(NEW));
     console = ConsoleFixture.start(stack.bootstrap(),
-        stack.serdeConfig().get("schema.registry.url").toString(), TOKEN);
+        stack.registryUrl(), TOKEN);
     traffic = new ScanTraffic(stack);
   }
 

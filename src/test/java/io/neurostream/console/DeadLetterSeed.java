@@ -1,7 +1,7 @@
 package io.neurostream.console;
 
 import io.neurostream.avro.DeadLetter;
-import io.neurostream.classifier.KafkaStack;
+import io.neurostream.platform.KafkaStack;
 import io.neurostream.kafka.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

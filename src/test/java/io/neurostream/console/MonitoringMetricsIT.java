@@ -13,7 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.neurostream.classifier.ClassifierConfig;
 import io.neurostream.classifier.ClassifierKeys;
 import io.neurostream.classifier.ClassifierService;
-import io.neurostream.classifier.KafkaStack;
+import io.neurostream.platform.KafkaStack;
 import io.neurostream.classifier.ScanTraffic;
 import io.neurostream.classifier.TinyBundles;
 import io.neurostream.config.CommonKeys;
@@ -68,8 +68,8 @@ class MonitoringMetricsIT {
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
-    stack = KafkaStack.start(dir.resolve("kafka"));
-    String registry = stack.serdeConfig().get("schema.registry.url").toString();
+    stack = KafkaStack.withRegistry().start();
+    String registry = stack.registryUrl();
     Path bundle = TinyBundles.write(dir.resolve("bundles").resolve("mon-1.bundle"), "mon-1");
     Map<String, String> common = new HashMap<>();
     common.put("bootstrap.servers", stack.bootstrap());
