@@ -3,6 +3,8 @@ package io.neurostream.classifier;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.release.ArtifactStores;
+import io.neurostream.kafka.KafkaClients;
+import io.neurostream.kafka.StatusPublisher;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.ComputeDevice;
 import io.neurostream.model.DjlDefaults;
@@ -50,6 +52,7 @@ public final class ClassifierService implements AutoCloseable {
   private volatile boolean failed;
   private ReleaseFollower follower;
   private OpsServer ops;
+  private StatusPublisher status;
 
   private ClassifierService(ClassifierConfig config, ClassifierMetrics metrics) {
     this.config = config;
@@ -76,6 +79,10 @@ public final class ClassifierService implements AutoCloseable {
   private void startUp(PrometheusMeterRegistry registry) throws InterruptedException {
     DjlDefaults.apply();
     ops = OpsServer.start(config.common().metricsPort(), registry, this::liveness, this::readiness);
+    // announced on the status topic from the start, so the console sees an instance loading too
+    status = StatusPublisher.start("classifier", Optional.of(config.applicationId()), ops.port(),
+        new KafkaClients(config.common().kafkaProperties(), config.common().serdeConfig()),
+        StatusPublisher.DEFAULT_INTERVAL, this::statusSnapshot);
     TopologySettings settings = config.topology();
     BundleModelLoader loader = new BundleModelLoader(
         ComputeDevice.resolve(config.device()), settings.batchMaxSize());
@@ -215,6 +222,17 @@ public final class ClassifierService implements AutoCloseable {
     return HealthCheck.Status.up("streams=RUNNING model=" + model);
   }
 
+  private StatusPublisher.Snapshot statusSnapshot() {
+    HealthCheck.Status ready = readiness();
+    return new StatusPublisher.Snapshot(models.version(), ready.ok(), ready.detail(),
+        metrics.totals());
+  }
+
+  /** The paths the ops endpoint serves (documented in the console's /openapi.json). */
+  public java.util.List<String> opsRoutes() {
+    return ops.routes();
+  }
+
   /** The model version served now. */
   public Optional<String> modelVersion() {
     return models.version();
@@ -270,6 +288,9 @@ public final class ClassifierService implements AutoCloseable {
       return;
     }
     LOG.info("classifier stopping");
+    if (status != null) {
+      status.close(); // the tombstone: the console drops this instance at once
+    }
     KafkaStreams ks = streams;
     if (ks != null) {
       boolean clean = ks.close(CLOSE_TIMEOUT);
