@@ -62,6 +62,7 @@ public final class TailCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Configuration c = Configuration.load(cluster.sources().build(), new CommonKeys());
     CommonConfig common = CommonConfig.from(c);
+    ClusterOptions.awaitKafka(common);
     PrintWriter out = spec.commandLine().getOut();
     AtomicBoolean running = new AtomicBoolean(true);
     long printed = 0;
