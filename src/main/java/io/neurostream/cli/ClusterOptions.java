@@ -42,6 +42,6 @@ public final class ClusterOptions {
    */
   static void awaitKafka(CommonConfig common) {
     KafkaReachability.await(common.kafkaProperties(), common.bootstrapWait(),
-        CommonKeys.BOOTSTRAP_WAIT.name() + " (--set " + CommonKeys.BOOTSTRAP_WAIT.name() + "=MS)");
+        "--set " + CommonKeys.BOOTSTRAP_WAIT.name() + "=MS");
   }
 }

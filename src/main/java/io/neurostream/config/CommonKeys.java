@@ -51,7 +51,7 @@ public final class CommonKeys implements ConfigKeySet {
 
   public static final ConfigKey<Duration> BOOTSTRAP_WAIT = ConfigKey.of(
       "bootstrap.wait.ms", ValueType.millis(Duration.ofSeconds(1), Duration.ofHours(1)),
-      Duration.ofSeconds(20), "How long a command or service waits at start for Kafka to answer "
+      Duration.ofSeconds(15), "How long a command or service waits at start for Kafka to answer "
           + "before it exits with one line naming --bootstrap.");
 
   public static final ConfigKey<Duration> LIVENESS_DEADLINE = ConfigKey.of(

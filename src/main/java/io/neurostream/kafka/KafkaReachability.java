@@ -49,7 +49,8 @@ public final class KafkaReachability {
    * Returns once the cluster at {@code clientProperties}' {@code bootstrap.servers} answers a
    * request, or throws {@link UnreachableException} after {@code wait}.
    *
-   * @param waitKey the setting that changes {@code wait}, named in the message
+   * @param waitKey how to change {@code wait}, for the message, e.g. {@code --set
+   *     bootstrap.wait.ms=MS}
    */
   public static void await(Map<String, Object> clientProperties, Duration wait, String waitKey) {
     String bootstrap = String.valueOf(clientProperties.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
@@ -57,8 +58,8 @@ public final class KafkaReachability {
     String why = awaitTcp(bootstrap, deadline);
     if (why != null) {
       throw new UnreachableException("Kafka is not reachable at " + bootstrap + " (" + why
-          + ") within " + seconds(wait) + "; check " + FIX + " and that the brokers are up"
-          + " (" + waitKey + " sets the wait)", null);
+          + ") within " + seconds(wait) + "; check " + FIX + " and that the brokers are up, or "
+          + "wait longer with " + waitKey, null);
     }
     long remainingMs = Math.max(1000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     Map<String, Object> props = new HashMap<>(clientProperties);
@@ -90,8 +91,8 @@ public final class KafkaReachability {
     }
     return new UnreachableException("Kafka at " + bootstrap + " accepts connections but did not "
         + "answer within " + seconds(wait) + " (" + detail + "); check " + FIX
-        + ", security.protocol (a TLS or SASL listener?) and the brokers' health (" + waitKey
-        + " sets the wait)", cause);
+        + ", security.protocol (a TLS or SASL listener?) and the brokers' health, or wait longer "
+        + "with " + waitKey, cause);
   }
 
   /** Null once a bootstrap address accepts a TCP connection, else why none did by the deadline. */
