@@ -1,5 +1,6 @@
 package io.neurostream.classifier;
 
+import io.neurostream.config.Plural;
 import io.neurostream.release.ArtifactException;
 import io.neurostream.release.ArtifactStore;
 import io.neurostream.release.ReleaseLedger;
@@ -288,7 +289,7 @@ public final class ReleaseFollower implements AutoCloseable {
 
     @Override
     public void onCaughtUp(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
-      LOG.info("release follower caught up: {} versions on {}{}", ledger.size(), topic,
+      LOG.info("release follower caught up: {} on {}{}", Plural.of(ledger.size(), "version"), topic,
           pin.map(v -> ", pinned to " + v).orElse(""));
       reconcile();
     }

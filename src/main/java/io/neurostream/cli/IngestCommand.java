@@ -99,7 +99,7 @@ public final class IngestCommand implements Callable<Integer> {
           });
     }
     tally.printSkipped(err);
-    spec.commandLine().getOut().println(tally.summary("scans") + tally.failureNote());
+    spec.commandLine().getOut().println(tally.summary("scan") + tally.failureNote());
     return tally.exitCode();
   }
 }

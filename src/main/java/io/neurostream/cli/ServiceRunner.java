@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a long-lived service command ({@code classifier}, {@code trainer}) the same way: DJL
- * defaults, configuration from the common keys and the service's own (logged, secrets masked), a
- * bounded wait for Kafka ({@code bootstrap.wait.ms}), a Prometheus registry with the JVM's meters,
- * a shutdown hook that stops the service on SIGTERM,
+ * defaults, configuration from the common keys and the service's own (one log line of what was set,
+ * every value at DEBUG; secrets masked), a bounded wait for Kafka ({@code bootstrap.wait.ms}), a
+ * Prometheus registry with the JVM's meters, a shutdown hook that stops the service on SIGTERM,
  * and the service's exit code once it stops.
  *
  * @param name the service's name, for the shutdown thread and the fatal-error line
@@ -52,7 +52,8 @@ record ServiceRunner(String name, ConfigKeySet keys) {
       Start<C, S> start, AwaitStop<S> awaitStop) throws Exception {
     DjlDefaults.apply();
     Configuration configuration = Configuration.load(sources, new CommonKeys(), keys);
-    configuration.summary().forEach(line -> LOG.info("config {}", line));
+    LOG.info("config: {} (NEUROSTREAM_LOG_LEVEL=DEBUG lists every value)", configuration.headline());
+    configuration.summary().forEach(line -> LOG.debug("config {}", line));
     C config = read.apply(configuration);
     // a wrong --bootstrap fails within bootstrap.wait.ms with one line, not retries for ever
     ClusterOptions.awaitKafka(CommonConfig.from(configuration));

@@ -1,6 +1,7 @@
 package io.neurostream.trainer;
 
 import io.neurostream.avro.LabeledScan;
+import io.neurostream.config.Plural;
 import io.neurostream.kafka.TopicFollower;
 import io.neurostream.ops.Faults;
 import io.neurostream.ops.Watchdog;
@@ -143,8 +144,8 @@ public final class LabelFollower implements AutoCloseable {
       for (TopicPartition tp : partitions) {
         labels.advance(tp.partition(), c.position(tp));
       }
-      LOG.info("labels read: {} labeled scans from {} records on {} ({} skipped)",
-          labels.size(), labels.recordsRead(), topic, skipped.get());
+      LOG.info("labels read: {} from {} on {} ({} skipped)", Plural.of(labels.size(), "labeled scan"),
+          Plural.of(labels.recordsRead(), "record"), topic, skipped.get());
     }
 
     @Override
