@@ -68,11 +68,16 @@ public final class LabelCommand implements Callable<Integer> {
     Configuration c =
         Configuration.load(cluster.sources().build(), new CommonKeys(), new IngestKeys());
     CommonConfig common = CommonConfig.from(c);
+    Path root = dir.toAbsolutePath().normalize();
+    List<ScanFiles.Item> items = ScanFiles.list(List.of(root));
+    if (items.isEmpty()) {
+      throw new IllegalArgumentException("no PNG, JPEG or DICOM files under " + dir
+          + "; give a Kaggle-layout folder with one sub-folder of images per class");
+    }
+    ClusterOptions.awaitKafka(common);
     Optional<String> salt = c.find(IngestKeys.PATIENT_KEY_SALT);
     ScanFiles files = new ScanFiles(keyFrom,
         new PatientKeys(salt.orElse(IngestCommand.DEMO_SALT)), "label-cli");
-    Path root = dir.toAbsolutePath().normalize();
-    List<ScanFiles.Item> items = ScanFiles.list(List.of(root));
     PrintWriter err = spec.commandLine().getErr();
     PublishRun.Tally tally;
     try (KafkaProducer<String, LabeledScan> producer = KafkaClients.of(common).producer(Topics.LABELS)) {

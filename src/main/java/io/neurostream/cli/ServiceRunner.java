@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.neurostream.config.CommonConfig;
 import io.neurostream.config.CommonKeys;
 import io.neurostream.config.ConfigKeySet;
 import io.neurostream.config.ConfigSources;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a long-lived service command ({@code classifier}, {@code trainer}) the same way: DJL
  * defaults, configuration from the common keys and the service's own (one log line of what was set,
- * every value at DEBUG; secrets masked), a
+ * every value at DEBUG; secrets masked), a bounded wait for Kafka ({@code bootstrap.wait.ms}), a
  * Prometheus registry with the JVM's meters, a shutdown hook that stops the service on SIGTERM,
  * and the service's exit code once it stops.
  *
@@ -54,6 +55,8 @@ record ServiceRunner(String name, ConfigKeySet keys) {
     LOG.info("config: {} (NEUROSTREAM_LOG_LEVEL=DEBUG lists every value)", configuration.headline());
     configuration.summary().forEach(line -> LOG.debug("config {}", line));
     C config = read.apply(configuration);
+    // a wrong --bootstrap fails within bootstrap.wait.ms with one line, not retries for ever
+    ClusterOptions.awaitKafka(CommonConfig.from(configuration));
 
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);

@@ -79,6 +79,7 @@ public final class TailCommand implements Callable<Integer>, ParameterErrorHandl
   public Integer call() throws Exception {
     Configuration c = Configuration.load(cluster.sources().build(), new CommonKeys());
     CommonConfig common = CommonConfig.from(c);
+    ClusterOptions.awaitKafka(common);
     PrintWriter out = spec.commandLine().getOut();
     if (verdicts) {
       return tail(common, out, Topics.SERIES_VERDICTS, VerdictLines.header(),
