@@ -4,6 +4,7 @@ import io.neurostream.model.ComputeDevice;
 import io.neurostream.model.DjlDefaults;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.model.ScanClassifierModel;
+import io.neurostream.training.Evaluation;
 import io.neurostream.training.EvaluationMetrics;
 import io.neurostream.training.Holdout;
 import io.neurostream.training.MetricsReport;
@@ -53,7 +54,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         + " (sha256 " + bundle.sha256() + ")");
     System.out.println("evaluating " + holdout.description());
     try (ScanClassifierModel loaded = bundle.load(ComputeDevice.resolve(device))) {
-      EvaluationMetrics metrics = Training.evaluate(loaded, holdout.examples(), batchSize);
+      EvaluationMetrics metrics = Evaluation.evaluate(loaded, holdout.examples(), batchSize);
       System.out.println();
       System.out.print(metrics.table());
       if (json != null) {

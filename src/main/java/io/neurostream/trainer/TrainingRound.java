@@ -9,6 +9,7 @@ import io.neurostream.imaging.ImageDecoder;
 import io.neurostream.model.ComputeDevice;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.model.ScanClassifierModel;
+import io.neurostream.training.Evaluation;
 import io.neurostream.training.Augmentation;
 import io.neurostream.training.EvaluationMetrics;
 import io.neurostream.training.FeatureCache;
@@ -126,7 +127,7 @@ final class TrainingRound {
     EvaluationMetrics candidate = result.holdout();
     EvaluationMetrics served;
     try (ScanClassifierModel model = currentBundle.load(device())) {
-      served = Training.evaluate(model, ex.holdout(), config.batchSize(), features);
+      served = Evaluation.evaluate(model, ex.holdout(), config.batchSize(), features);
     }
     PromotionGate.Decision decision = config.gate().decide(candidate, served);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -183,7 +184,7 @@ final class TrainingRound {
     Examples ex = examples(labels, config.split(), bundle.metadata().spec().inputSize());
     if (!ex.holdout().isEmpty()) {
       try (ScanClassifierModel model = bundle.load(device())) {
-        metrics = Training.evaluate(model, ex.holdout(), config.batchSize(), features).asMap();
+        metrics = Evaluation.evaluate(model, ex.holdout(), config.batchSize(), features).asMap();
         scoredOn = ex.holdout().size() + " holdout scans";
       }
     }

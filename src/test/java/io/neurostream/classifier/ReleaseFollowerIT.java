@@ -1,9 +1,5 @@
 package io.neurostream.classifier;
 
-import io.neurostream.release.ArtifactDigest;
-import io.neurostream.release.ArtifactException;
-import io.neurostream.release.ArtifactStores;
-import io.neurostream.release.KafkaArtifactStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -13,6 +9,11 @@ import io.neurostream.avro.ReleaseStatus;
 import io.neurostream.imaging.GrayImage;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.ClassProbabilities;
+import io.neurostream.platform.KafkaStack;
+import io.neurostream.release.ArtifactDigest;
+import io.neurostream.release.ArtifactException;
+import io.neurostream.release.ArtifactStores;
+import io.neurostream.release.KafkaArtifactStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,27 +22,29 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class ReleaseFollowerIT {
 
   @TempDir static Path dir;
-  static KafkaStack stack;
+  @RegisterExtension static final KafkaStack stack = KafkaStack.withRegistry();
   static TestReleases releases;
 
   @BeforeAll
   static void start() {
-    stack = KafkaStack.start(dir.resolve("kafka"));
     releases = new TestReleases(stack);
   }
 
   @AfterAll
   static void stop() {
     releases.close();
-    stack.close();
   }
 
   /** A loader whose "model" is the artifact's text; artifacts starting with "broken" fail. */
