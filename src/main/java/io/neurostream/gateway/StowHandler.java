@@ -36,6 +36,9 @@ final class StowHandler implements HttpHandler {
   private static final Pattern TYPE =
       Pattern.compile("(?i)(?:^|;)\\s*type\\s*=\\s*(\"([^\"]*)\"|[^;\\s]+)");
 
+  /** The most of an unwanted request body read before answering (see {@link #drain}). */
+  private static final long DRAIN_LIMIT = 16L << 20;
+
   private final StowIngest ingest;
   private final GatewayAuth auth;
   private final GatewayMetrics metrics;
@@ -179,6 +182,28 @@ final class StowHandler implements HttpHandler {
     }
   }
 
+  /**
+   * Reads and drops what is left of the request body, up to {@link #DRAIN_LIMIT}: a client still
+   * sending when the answer comes would otherwise see a reset instead of the answer. Beyond the
+   * limit the connection is closed after the answer.
+   */
+  private static void drain(HttpExchange ex) {
+    byte[] sink = new byte[1 << 16];
+    long left = DRAIN_LIMIT;
+    try {
+      InputStream in = ex.getRequestBody();
+      int n;
+      while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+        left -= n;
+      }
+    } catch (IOException | RuntimeException e) {
+      left = 0;
+    }
+    if (left <= 0) {
+      ex.getResponseHeaders().set("Connection", "close");
+    }
+  }
+
   private static long parseLong(String s) {
     try {
       return Long.parseLong(s.trim());
@@ -188,7 +213,7 @@ final class StowHandler implements HttpHandler {
   }
 
   private static int text(HttpExchange ex, int status, String message) throws IOException {
-    // drain a little of an unread body so that the client sees the answer, not a reset
+    drain(ex);
     byte[] bytes = (message + "\n").getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
     ex.sendResponseHeaders(status, bytes.length);
