@@ -34,6 +34,7 @@ public final class NeuroStream implements Runnable {
     TrainerCommand.class,
     ModelsCommand.class,
     DemoCommand.class,
+    VerdictCommand.class,
     ConsoleCommand.class,
   };
 
@@ -51,6 +52,8 @@ public final class NeuroStream implements Runnable {
       cli.addSubcommand(sub);
     }
     cli.setExecutionExceptionHandler(new OneLineErrorHandler());
+    cli.setParameterExceptionHandler(new ParameterErrorHandler());
+    CommandSummaries.install(cli);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }

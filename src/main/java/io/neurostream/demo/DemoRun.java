@@ -8,6 +8,9 @@ import io.neurostream.avro.ReleaseStatus;
 import io.neurostream.classifier.ClassifierConfig;
 import io.neurostream.classifier.ClassifierKeys;
 import io.neurostream.classifier.ClassifierService;
+import io.neurostream.verdict.VerdictConfig;
+import io.neurostream.verdict.VerdictKeys;
+import io.neurostream.verdict.VerdictService;
 import io.neurostream.config.CommonKeys;
 import io.neurostream.console.ConsoleConfig;
 import io.neurostream.console.ConsoleKeys;
@@ -25,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +60,9 @@ public final class DemoRun {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
   static final String APPLICATION_ID = "neurostream-demo-classifier";
+  static final String VERDICT_APPLICATION_ID = "neurostream-demo-verdict";
+  /** Quiet time after which the demo's verdict stage closes a series that misses slices. */
+  static final Duration VERDICT_GAP = Duration.ofSeconds(5);
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration SWAP_TIMEOUT = Duration.ofSeconds(90);
   private static final long TICK_MS = 250;
@@ -86,6 +93,7 @@ public final class DemoRun {
   private InitialModel initial;
   private TrainerService trainer;
   private ClassifierService classifier;
+  private VerdictService verdict;
   private ConsoleService webConsole;
   /** Enables the console's rollback and replay for this run only; printed with its URL. */
   private final String adminToken = java.util.HexFormat.of().formatHex(randomBytes());
@@ -142,6 +150,7 @@ public final class DemoRun {
       return t;
     });
     DemoSummary summary;
+    SeriesSummary series;
     String initialVersion;
     long streamStart;
     List<ReleaseEvent> releases;
@@ -156,7 +165,8 @@ public final class DemoRun {
       InitialModel initial = this.initial;
       initialVersion = initial.version();
       try (OutcomeWatcher watcher = new OutcomeWatcher(platform.client(), platform.serdeConfig(), ledger,
-          releaseQueue::add).start()) {
+          releaseQueue::add).start();
+           VerdictWatcher verdicts = new VerdictWatcher(platform.client(), platform.serdeConfig()).start()) {
         startServices(platform, initial);
         endPhase("services");
 
@@ -171,6 +181,7 @@ public final class DemoRun {
           stream(pacs, cohort.stream());
           endPhase("stream");
           drain(watcher);
+          awaitVerdicts(verdicts);
           endPhase("drain");
         }
         director.shutdownNow();
@@ -178,10 +189,11 @@ public final class DemoRun {
         drainReleases();
         releases = watcher.releases();
         summary = DemoSummary.of(ledger.snapshot(), initialVersion, releases);
+        series = SeriesSummary.of(verdicts.latest(), truthBySeries());
         if (keepRunning) {
           report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
               new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes,
-                  holds));
+                  holds), series, Map.of());
           holdUntilInterrupted(report, platform);
         }
         stopServices();
@@ -194,7 +206,8 @@ public final class DemoRun {
 
     if (report == null) {
       report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
-          new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes, holds));
+          new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes, holds),
+          series, Map.of());
     }
     endPhase("report");
     if (!o.keepKafkaData()) {
@@ -202,7 +215,8 @@ public final class DemoRun {
       deleteQuietly(work.resolve("state"));
     }
     stoppedAll.countDown();
-    return new DemoResult(work, report, log.path(), summary, initialVersion, elapsed(), phases);
+    return new DemoResult(work, report, log.path(), summary, initialVersion, elapsed(), phases,
+        series);
   }
 
   /** Phantoms and the initial model, while the platform starts. */
@@ -277,6 +291,64 @@ public final class DemoRun {
     return s;
   }
 
+  /** The verdict stage as the demo runs it: a short gap, so a series missing a slice closes soon. */
+  private Map<String, String> verdictSettings() {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put(VerdictKeys.APPLICATION_ID.name(), VERDICT_APPLICATION_ID);
+    s.put(VerdictKeys.SERIES_GAP.name(), Long.toString(VERDICT_GAP.toMillis()));
+    return s;
+  }
+
+  /** The subject's true stage by series, for scoring the verdicts. */
+  private Map<String, DementiaStage> truthBySeries() {
+    Map<String, DementiaStage> truth = new HashMap<>();
+    for (StreamScan scan : cohort.stream()) {
+      truth.put(scan.seriesInstanceUid(), scan.truth());
+    }
+    return truth;
+  }
+
+  /**
+   * After the scans: waits until every series with a prediction has a verdict, or until the gap
+   * and a margin have passed without a new one.
+   */
+  private void awaitVerdicts(VerdictWatcher verdicts) throws InterruptedException {
+    phase = "waiting for series verdicts";
+    Set<String> predicted = new HashSet<>();
+    Map<String, String> seriesOf = new HashMap<>();
+    for (StreamScan scan : cohort.stream()) {
+      seriesOf.put(scan.sopInstanceUid(), scan.seriesInstanceUid());
+    }
+    for (ScanLedger.Scored s : ledger.snapshot().predictions()) {
+      String series = seriesOf.get(s.prediction().scanId());
+      if (series != null) {
+        predicted.add(series);
+      }
+    }
+    long quietLimit = VERDICT_GAP.toNanos() + Duration.ofSeconds(30).toNanos();
+    long lastChange = System.nanoTime();
+    int lastCount = -1;
+    while (true) {
+      verdicts.check();
+      long have = verdicts.latest().stream()
+          .filter(v -> predicted.contains(v.getSeriesInstanceUid())).count();
+      if (have >= predicted.size()) {
+        say(String.format(Locale.ROOT, "%d series verdicts (%d verdict records with revisions)",
+            have, verdicts.records()));
+        return;
+      }
+      if (have != lastCount) {
+        lastCount = (int) have;
+        lastChange = System.nanoTime();
+      } else if (System.nanoTime() - lastChange > quietLimit) {
+        say(have + " of " + predicted.size() + " series have a verdict; giving up waiting (see "
+            + log.path() + ")");
+        return;
+      }
+      Thread.sleep(100);
+    }
+  }
+
   private Map<String, String> classifierSettings() {
     Map<String, String> s = new LinkedHashMap<>();
     s.put(ClassifierKeys.APPLICATION_ID.name(), APPLICATION_ID);
@@ -291,6 +363,7 @@ public final class DemoRun {
     settings.load(trainerSettings(work.resolve("models").resolve("initial.bundle")), new CommonKeys(),
         new TrainerKeys());
     settings.load(classifierSettings(), new CommonKeys(), new ClassifierKeys());
+    settings.load(verdictSettings(), new CommonKeys(), new VerdictKeys());
   }
 
   private void startServices(EmbeddedPlatform platform, InitialModel initial) throws InterruptedException {
@@ -331,6 +404,9 @@ public final class DemoRun {
       }
       Thread.sleep(100);
     }
+    verdict = VerdictService.startHosted(VerdictConfig.from(
+            settings.load(verdictSettings(), new CommonKeys(), new VerdictKeys())),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     say("classifier running, serving " + classifier.modelVersion().orElse("?") + " (metrics on :"
         + classifier.metricsPort() + "/metrics, trainer on :" + trainer.opsPort() + ")");
     phase = "starting the console";
@@ -562,6 +638,10 @@ public final class DemoRun {
     if (classifier != null) {
       classifier.close();
       classifier = null;
+    }
+    if (verdict != null) {
+      verdict.close();
+      verdict = null;
     }
   }
 

@@ -1,10 +1,12 @@
 package io.neurostream.kafka;
 
 import io.neurostream.avro.DeadLetter;
+import io.neurostream.avro.Explanation;
 import io.neurostream.avro.LabeledScan;
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ScanEvent;
+import io.neurostream.avro.SeriesVerdict;
 import io.neurostream.avro.ServiceStatus;
 import io.neurostream.serde.AvroSerdes;
 import java.time.Duration;
@@ -115,6 +117,28 @@ public final class Topics {
       strings(), config -> Serdes.ByteArray());
 
   /**
+   * One {@link SeriesVerdict} per series and revision, keyed by Series Instance UID (the highest
+   * revision is the current verdict); kept 30 days.
+   */
+  public static final Topic<String, SeriesVerdict> SERIES_VERDICTS = new Topic<>(
+      "mri.series-verdicts", 6, DEFAULT_REPLICATION_FACTOR,
+      Map.of(
+          "cleanup.policy", "delete",
+          "retention.ms", millis(Duration.ofDays(30))),
+      strings(), avro(SeriesVerdict.class));
+
+  /**
+   * Grad-CAM maps ({@link Explanation}) of the slices that support each series verdict, keyed by
+   * SOP Instance UID; kept 30 days.
+   */
+  public static final Topic<String, Explanation> EXPLANATIONS = new Topic<>(
+      "mri.explanations", 6, DEFAULT_REPLICATION_FACTOR,
+      Map.of(
+          "cleanup.policy", "delete",
+          "retention.ms", millis(Duration.ofDays(30))),
+      strings(), avro(Explanation.class));
+
+  /**
    * Heartbeats of running service instances ({@link ServiceStatus}), keyed by
    * {@code service/instanceId}. Compacted, one partition, and short-lived segments so compaction
    * keeps it small: the console reads it whole to know what runs (see {@link StatusPublisher}).
@@ -130,7 +154,7 @@ public final class Topics {
 
   private static final List<Topic<?, ?>> ALL =
       List.of(SCANS, PREDICTIONS, SCANS_DLQ, LABELS, MODEL_RELEASES, MODEL_ARTIFACTS,
-          SERVICE_STATUS);
+          SERIES_VERDICTS, EXPLANATIONS, SERVICE_STATUS);
 
   private Topics() {}
 

@@ -14,6 +14,8 @@ import io.neurostream.model.DjlDefaults;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.ops.HealthCheck;
 import io.neurostream.ops.OpsServer;
+import io.neurostream.ops.Watchdog;
+import io.neurostream.ops.WritableDirectory;
 import io.neurostream.training.BackboneFeatureCache;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -59,6 +61,8 @@ public final class TrainerService implements AutoCloseable {
   private final Object wake = new Object();
   private final AtomicBoolean trainNow = new AtomicBoolean();
   private final AtomicBoolean roundRunning = new AtomicBoolean();
+  private volatile long roundStartedNanos;
+  private final Watchdog watchdog;
   /** Records published by this process that the topic may not show yet (loop thread only). */
   private final List<ModelRelease> publishedHere = new java.util.ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -83,6 +87,16 @@ public final class TrainerService implements AutoCloseable {
     this.config = config;
     this.metrics = new TrainerMetrics(registry);
     this.schedule = new RoundSchedule(config.minNewLabels(), config.interval());
+    this.watchdog = new Watchdog(config.common().livenessDeadline());
+    // a round stops itself at its budget; one far past it is stuck (a hung fetch, a deadlock)
+    watchdog.watch("training-round", () -> {
+      long running = System.nanoTime() - roundStartedNanos;
+      Duration budget = config.maxRound().multipliedBy(2);
+      return roundRunning.get() && running > budget.toNanos()
+          ? Optional.of("a round has run for " + Duration.ofNanos(running).toSeconds()
+              + " s, twice its budget of " + config.maxRound().toSeconds() + " s")
+          : Optional.empty();
+    });
   }
 
   /** Starts the trainer: ops endpoint, release producer, label follower, then the round loop. */
@@ -99,6 +113,7 @@ public final class TrainerService implements AutoCloseable {
 
   private void startUp(PrometheusMeterRegistry registry) {
     DjlDefaults.apply();
+    WritableDirectory.require(config.stateDir(), "--state-dir (state.dir, NEUROSTREAM_STATE_DIR)");
     ops = OpsServer.start(config.opsPort(), registry, this::liveness, this::readiness)
         .route("/train-now", this::handleTrainNow);
     status = StatusPublisher.start("trainer", Optional.empty(), ops.port(),
@@ -116,7 +131,7 @@ public final class TrainerService implements AutoCloseable {
     round = new TrainingRound(config,
         new BackboneFeatureCache(state.resolve("features"), System.err), System.err);
     follower = new LabelFollower(Topics.LABELS.name(), client,
-        Topics.LABELS.valueSerde(serde).deserializer(), labels).start();
+        Topics.LABELS.valueSerde(serde).deserializer(), labels, watchdog).start();
     metrics.watch(labels::size, () -> newLabels, follower::skipped);
     loop = new Thread(this::run, "trainer-loop");
     loop.setDaemon(true);
@@ -214,6 +229,7 @@ public final class TrainerService implements AutoCloseable {
   }
 
   private void runRound(boolean first, String trigger, LabeledSet.Snapshot snapshot) {
+    roundStartedNanos = System.nanoTime();
     roundRunning.set(true);
     long started = System.nanoTime();
     long deadline = started + config.maxRound().toNanos();
@@ -377,7 +393,9 @@ public final class TrainerService implements AutoCloseable {
     if (follower != null && !follower.alive()) {
       return HealthCheck.Status.down("label follower stopped; see the log");
     }
-    return HealthCheck.Status.up("alive" + (roundRunning.get() ? ", round running" : ""));
+    HealthCheck.Status parts = watchdog.check();
+    return parts.ok() && roundRunning.get()
+        ? HealthCheck.Status.up(parts.detail() + ", round running") : parts;
   }
 
   private StatusPublisher.Snapshot statusSnapshot() {
