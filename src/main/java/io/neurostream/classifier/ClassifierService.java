@@ -3,6 +3,8 @@ package io.neurostream.classifier;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.release.ArtifactStores;
+import io.neurostream.kafka.KafkaClients;
+import io.neurostream.kafka.StatusPublisher;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.ComputeDevice;
 import io.neurostream.model.DjlDefaults;
@@ -53,6 +55,7 @@ public final class ClassifierService implements AutoCloseable {
   private volatile boolean failed;
   private volatile ReleaseFollower follower;
   private OpsServer ops;
+  private StatusPublisher status;
   private final Watchdog watchdog;
 
   private ClassifierService(ClassifierConfig config, ClassifierMetrics metrics) {
@@ -91,6 +94,10 @@ public final class ClassifierService implements AutoCloseable {
     WritableDirectory.require(config.common().stateDir(),
         "--state-dir (state.dir, NEUROSTREAM_STATE_DIR)");
     ops = OpsServer.start(config.common().metricsPort(), registry, this::liveness, this::readiness);
+    // announced on the status topic from the start, so the console sees an instance loading too
+    status = StatusPublisher.start("classifier", Optional.of(config.applicationId()), ops.port(),
+        new KafkaClients(config.common().kafkaProperties(), config.common().serdeConfig()),
+        StatusPublisher.DEFAULT_INTERVAL, this::statusSnapshot);
     TopologySettings settings = config.topology();
     BundleModelLoader loader = new BundleModelLoader(
         ComputeDevice.resolve(config.device()), settings.batchMaxSize());
@@ -230,6 +237,17 @@ public final class ClassifierService implements AutoCloseable {
     return HealthCheck.Status.up("streams=RUNNING model=" + model);
   }
 
+  private StatusPublisher.Snapshot statusSnapshot() {
+    HealthCheck.Status ready = readiness();
+    return new StatusPublisher.Snapshot(models.version(), ready.ok(), ready.detail(),
+        metrics.totals());
+  }
+
+  /** The paths the ops endpoint serves (documented in the console's /openapi.json). */
+  public java.util.List<String> opsRoutes() {
+    return ops.routes();
+  }
+
   /** The model version served now. */
   public Optional<String> modelVersion() {
     return models.version();
@@ -285,6 +303,9 @@ public final class ClassifierService implements AutoCloseable {
       return;
     }
     LOG.info("classifier stopping");
+    if (status != null) {
+      status.close(); // the tombstone: the console drops this instance at once
+    }
     KafkaStreams ks = streams;
     if (ks != null) {
       // leaving the group hands this instance's partitions to the others at once, instead of

@@ -35,6 +35,7 @@ public final class NeuroStream implements Runnable {
     ModelsCommand.class,
     DemoCommand.class,
     VerdictCommand.class,
+    ConsoleCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -6,6 +6,8 @@ import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
 import io.neurostream.release.ArtifactException;
 import io.neurostream.release.ArtifactStores;
+import io.neurostream.kafka.KafkaClients;
+import io.neurostream.kafka.StatusPublisher;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.BundleMetadata;
 import io.neurostream.model.DjlDefaults;
@@ -73,6 +75,7 @@ public final class TrainerService implements AutoCloseable {
   private long blockedAtRecords = -1;
 
   private OpsServer ops;
+  private StatusPublisher status;
   private LabelFollower follower;
   private ReleasePublisher publisher;
   private Admin admin;
@@ -113,6 +116,9 @@ public final class TrainerService implements AutoCloseable {
     WritableDirectory.require(config.stateDir(), "--state-dir (state.dir, NEUROSTREAM_STATE_DIR)");
     ops = OpsServer.start(config.opsPort(), registry, this::liveness, this::readiness)
         .route("/train-now", this::handleTrainNow);
+    status = StatusPublisher.start("trainer", Optional.empty(), ops.port(),
+        new KafkaClients(config.common().kafkaProperties(), config.common().serdeConfig()),
+        StatusPublisher.DEFAULT_INTERVAL, this::statusSnapshot);
     Map<String, Object> client = config.common().kafkaProperties();
     Map<String, Object> serde = config.common().serdeConfig();
     // opening the producer aborts whatever a killed predecessor left open
@@ -392,6 +398,19 @@ public final class TrainerService implements AutoCloseable {
         ? HealthCheck.Status.up(parts.detail() + ", round running") : parts;
   }
 
+  private StatusPublisher.Snapshot statusSnapshot() {
+    HealthCheck.Status ready = readiness();
+    ReleaseHistory h = history;
+    return new StatusPublisher.Snapshot(
+        h == null ? Optional.empty() : h.served().map(ModelRelease::getVersion), ready.ok(),
+        ready.detail(), Map.of("labels", (double) labels.size(), "labels_new", (double) newLabels));
+  }
+
+  /** The paths the ops endpoint serves (documented in the console's /openapi.json). */
+  public List<String> opsRoutes() {
+    return ops.routes();
+  }
+
   private HealthCheck.Status readiness() {
     if (follower == null || !follower.caughtUp() || history == null) {
       return HealthCheck.Status.down("reading the labels and releases topics");
@@ -407,6 +426,9 @@ public final class TrainerService implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    if (status != null) {
+      status.close();
+    }
     synchronized (wake) {
       wake.notifyAll();
     }
