@@ -35,12 +35,22 @@ final class BatchInference {
 
   record Failed(BufferedScan source, ScanRejection why) implements Outcome {}
 
-  private record Ready(BufferedScan source, ScanEvent scan, GrayImage image) {}
+  private record Ready(BufferedScan source, ScanEvent scan, GrayImage image, int index) {}
+
+  /**
+   * PNG and JPEG slices decode straight to at least this many pixels per axis (see
+   * {@link ImageDecoder#decode(byte[], io.neurostream.avro.ImageEncoding, int, int, DecodeLimits,
+   * int)}): more than twice every model input size we use (224 at most), so the model's
+   * area-averaging resize still sees every detail it keeps, and slices below 1024 pixels decode
+   * exactly as before.
+   */
+  static final int DECODE_KEEP_SIDE = 512;
 
   private final ScanReader reader;
   private final DecodeLimits limits;
   private final ModelHolder models;
   private final ClassifierMetrics metrics;
+  private final long maxPixels;
 
   BatchInference(ScanReader reader, TopologySettings settings, ModelHolder models,
       ClassifierMetrics metrics) {
@@ -48,14 +58,21 @@ final class BatchInference {
     this.limits = new DecodeLimits(settings.scanMaxDimension(), settings.scanMaxDimension());
     this.models = models;
     this.metrics = metrics;
+    this.maxPixels = settings.batchMaxPixels();
   }
 
-  /** Outcomes in the order of {@code batch}; {@code nowMs} stamps {@code predictedAt}. */
+  /**
+   * Outcomes in the order of {@code batch}; {@code nowMs} stamps {@code predictedAt}. Images are
+   * decoded one at a time and held until inference; once the next one would take the images held
+   * past {@code batch.max.pixels}, those held are inferred first, so a batch of large slices runs
+   * in parts instead of exhausting the heap.
+   */
   List<Outcome> run(List<BufferedScan> batch, long nowMs) {
     long t0 = System.nanoTime();
     Outcome[] outcomes = new Outcome[batch.size()];
     List<Ready> ready = new ArrayList<>(batch.size());
-    List<Integer> readyAt = new ArrayList<>(batch.size());
+    long held = 0;
+    long inferNanos = 0;
     for (int i = 0; i < batch.size(); i++) {
       BufferedScan source = batch.get(i);
       ScanReader.Result read = reader.read(source.topic(), source.value());
@@ -64,41 +81,67 @@ final class BatchInference {
         continue;
       }
       ScanEvent scan = ((ScanReader.Accepted) read).scan();
+      GrayImage image;
       try {
-        GrayImage image = ImageDecoder.decode(
-            bytes(scan.getImage()), scan.getEncoding(), scan.getWidth(), scan.getHeight(), limits);
+        image = ImageDecoder.decode(bytes(scan.getImage()), scan.getEncoding(), scan.getWidth(),
+            scan.getHeight(), limits, DECODE_KEEP_SIDE);
         if (!reader.dimensionsAllowed(image.width(), image.height())) {
           outcomes[i] = new Failed(source, ScanRejection.of(FailureStage.VALIDATE,
               "DIMENSIONS_OUT_OF_RANGE", reader.dimensionMessage(image.width(), image.height())));
           continue;
         }
-        ready.add(new Ready(source, scan, image));
-        readyAt.add(i);
       } catch (ImageDecodeException e) {
         String type = e.reason().name();
         FailureStage stage = e.reason() == ImageDecodeException.Reason.DIMENSIONS_OUT_OF_RANGE
             ? FailureStage.VALIDATE : FailureStage.DECODE;
         outcomes[i] = new Failed(source, ScanRejection.of(stage, type, e.getMessage()));
+        continue;
       } catch (RuntimeException e) {
         // a decoder bug must not block the partition either
         outcomes[i] = new Failed(source, ScanRejection.of(FailureStage.DECODE,
             "IMAGE_DECODE_FAILED", "decoder failed: " + e));
+        continue;
       }
-    }
-    long t1 = System.nanoTime();
-    if (!ready.isEmpty()) {
-      try (ModelHolder.Lease lease = models.acquire()) {
-        List<Outcome> inferred = infer(ready, lease, nowMs);
-        for (int k = 0; k < inferred.size(); k++) {
-          outcomes[readyAt.get(k)] = inferred.get(k);
-        }
+      long pixels = (long) image.width() * image.height();
+      if (pixels > maxPixels) {
+        outcomes[i] = new Failed(source, ScanRejection.of(FailureStage.DECODE, "OVER_PIXEL_BUDGET",
+            "the image decodes to " + image.width() + "x" + image.height() + " = " + pixels
+                + " pixels, above " + TopologySettings.BATCH_MAX_PIXELS + "=" + maxPixels
+                + "; downscale the slice, or raise " + TopologySettings.BATCH_MAX_PIXELS
+                + " together with the heap"));
+        continue;
       }
+      if (held + pixels > maxPixels) {
+        long s = System.nanoTime();
+        inferInto(outcomes, ready, nowMs);
+        inferNanos += System.nanoTime() - s;
+        held = 0;
+      }
+      ready.add(new Ready(source, scan, image, i));
+      held += pixels;
     }
+    long s = System.nanoTime();
+    inferInto(outcomes, ready, nowMs);
+    inferNanos += System.nanoTime() - s;
     if (LOG.isDebugEnabled()) {
       LOG.debug("batch of {}: read+decode {} ms, inference {} ms", batch.size(),
-          (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+          (System.nanoTime() - t0 - inferNanos) / 1_000_000, inferNanos / 1_000_000);
     }
     return List.of(outcomes);
+  }
+
+  /** Infers the images held, puts their outcomes in place and lets go of them. */
+  private void inferInto(Outcome[] outcomes, List<Ready> ready, long nowMs) {
+    if (ready.isEmpty()) {
+      return;
+    }
+    try (ModelHolder.Lease lease = models.acquire()) {
+      List<Outcome> inferred = infer(ready, lease, nowMs);
+      for (int k = 0; k < inferred.size(); k++) {
+        outcomes[ready.get(k).index()] = inferred.get(k);
+      }
+    }
+    ready.clear();
   }
 
   private List<Outcome> infer(List<Ready> ready, ModelHolder.Lease lease, long nowMs) {

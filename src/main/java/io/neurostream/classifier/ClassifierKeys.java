@@ -72,6 +72,11 @@ public final class ClassifierKeys implements ConfigKeySet {
       "Keep the batch buffer in a small RocksDB store rather than in memory (both are "
           + "changelogged); persistent state keeps the transactional ids stable across restarts.");
 
+  public static final ConfigKey<Integer> BATCH_MAX_PIXELS = ConfigKey.of(
+      TopologySettings.BATCH_MAX_PIXELS, ValueType.intIn(1 << 16, Integer.MAX_VALUE), 16 << 20,
+      "Most decoded pixels a batch holds at once (4 bytes each): a batch over it is inferred in "
+          + "parts; a scan alone over it is an OVER_PIXEL_BUDGET dead letter.");
+
   public static final ConfigKey<Boolean> LEAVE_GROUP_ON_CLOSE = ConfigKey.of(
       "leave.group.on.close", ValueType.bool(), true,
       "A stopping instance leaves the consumer group, so its partitions move to the others at once "
@@ -94,7 +99,7 @@ public final class ClassifierKeys implements ConfigKeySet {
     return List.of(APPLICATION_ID, MODEL_BUNDLE, MODEL_VERSION, MODEL_DEVICE, BATCH_MAX_SIZE,
         BATCH_MAX_DELAY, INFERENCE_MAX_PER_IMAGE, NUM_STREAM_THREADS, PROCESSING_GUARANTEE,
         SCAN_MAX_PAYLOAD_BYTES, SCAN_MIN_DIMENSION, SCAN_MAX_DIMENSION, BATCH_BUFFER_PERSISTENT,
-        LEAVE_GROUP_ON_CLOSE, DEDUP_RETENTION);
+        LEAVE_GROUP_ON_CLOSE, DEDUP_RETENTION, BATCH_MAX_PIXELS);
   }
 
   @Override

@@ -24,6 +24,9 @@ import java.util.function.Function;
  *     once instead of waiting for {@code transaction.timeout.ms}
  * @param dedupRetentionMs {@code dedup.retention.ms}: how long the intake remembers a scan (SOP
  *     Instance UID and image digest) so that a re-sent copy gets no second prediction
+ * @param batchMaxPixels {@code batch.max.pixels}: most decoded pixels a batch holds at once (4 bytes
+ *     each); a batch whose images would hold more is inferred in parts, and a scan whose image
+ *     alone is larger becomes an {@code OVER_PIXEL_BUDGET} dead letter (default 16 Mi: 64 MB)
  */
 public record TopologySettings(
     int batchMaxSize,
@@ -35,7 +38,8 @@ public record TopologySettings(
     int scanMinDimension,
     int scanMaxDimension,
     boolean persistentBuffer,
-    long dedupRetentionMs) {
+    long dedupRetentionMs,
+    long batchMaxPixels) {
 
   public static final String BATCH_MAX_SIZE = "batch.max.size";
   public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
@@ -48,18 +52,21 @@ public record TopologySettings(
   public static final String BATCH_BUFFER_PERSISTENT = "batch.buffer.persistent";
   public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
 
+  public static final String BATCH_MAX_PIXELS = "batch.max.pixels";
+
   /** Defaults, as documented on each key. */
-  public static final Map<String, String> DEFAULTS = Map.of(
-      BATCH_MAX_SIZE, "32",
-      BATCH_MAX_DELAY_MS, "50",
-      INFERENCE_MAX_MS_PER_IMAGE, "500",
-      MAX_POLL_INTERVAL_MS, "300000",
-      TRANSACTION_TIMEOUT_MS, "60000",
-      SCAN_MAX_PAYLOAD_BYTES, Integer.toString(8 * 1024 * 1024),
-      SCAN_MIN_DIMENSION, "16",
-      SCAN_MAX_DIMENSION, "4096",
-      BATCH_BUFFER_PERSISTENT, "true",
-      DEDUP_RETENTION_MS, Long.toString(7L * 24 * 60 * 60 * 1000));
+  public static final Map<String, String> DEFAULTS = Map.ofEntries(
+      Map.entry(BATCH_MAX_PIXELS, Long.toString(16L << 20)),
+      Map.entry(BATCH_MAX_SIZE, "32"),
+      Map.entry(BATCH_MAX_DELAY_MS, "50"),
+      Map.entry(INFERENCE_MAX_MS_PER_IMAGE, "500"),
+      Map.entry(MAX_POLL_INTERVAL_MS, "300000"),
+      Map.entry(TRANSACTION_TIMEOUT_MS, "60000"),
+      Map.entry(SCAN_MAX_PAYLOAD_BYTES, Integer.toString(8 * 1024 * 1024)),
+      Map.entry(SCAN_MIN_DIMENSION, "16"),
+      Map.entry(SCAN_MAX_DIMENSION, "4096"),
+      Map.entry(BATCH_BUFFER_PERSISTENT, "true"),
+      Map.entry(DEDUP_RETENTION_MS, Long.toString(7L * 24 * 60 * 60 * 1000)));
 
   /** Validates ranges and the batch time budget; throws naming the key and the fix. */
   public TopologySettings {
@@ -77,6 +84,7 @@ public record TopologySettings(
     }
     checkBudget(batchMaxSize, batchMaxDelayMs, inferenceMaxMsPerImage, maxPollIntervalMs,
         transactionTimeoutMs);
+    positive(BATCH_MAX_PIXELS, batchMaxPixels);
   }
 
   /** The defaults. */
@@ -100,14 +108,14 @@ public record TopologySettings(
         (int) number(get, SCAN_MIN_DIMENSION),
         (int) number(get, SCAN_MAX_DIMENSION),
         bool(get, BATCH_BUFFER_PERSISTENT),
-        number(get, DEDUP_RETENTION_MS));
+        number(get, DEDUP_RETENTION_MS), number(get, BATCH_MAX_PIXELS));
   }
 
   /** The same settings with another batch size and delay (tests, benchmarks). */
   public TopologySettings withBatch(int maxSize, long maxDelayMs) {
     return new TopologySettings(maxSize, maxDelayMs, inferenceMaxMsPerImage, maxPollIntervalMs,
         transactionTimeoutMs, scanMaxPayloadBytes, scanMinDimension, scanMaxDimension,
-        persistentBuffer, dedupRetentionMs);
+        persistentBuffer, dedupRetentionMs, batchMaxPixels);
   }
 
   /** The worst-case time of one batch: every image at the upper bound, after the full delay. */

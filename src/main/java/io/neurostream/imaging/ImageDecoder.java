@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
@@ -77,6 +78,33 @@ public final class ImageDecoder {
   }
 
   /**
+   * Decodes like {@link #decode(byte[], ImageEncoding, int, int, DecodeLimits)}, but a PNG or JPEG
+   * image larger than needed is decoded straight to a smaller size: each axis is subsampled by the
+   * largest whole factor that still leaves at least {@code keepSide} pixels on it (ImageIO's
+   * source subsampling, row by row), so a 4096 × 4096 slice costs the memory of a 512 × 512 one
+   * instead of a 128 MB raster. Images up to {@code 2 × keepSide - 1} pixels on an axis decode
+   * exactly as without it; pick {@code keepSide} at least twice the model's input size so the
+   * model's own area-averaging resize does the rest. Other encodings decode at full size.
+   *
+   * @param keepSide the fewest pixels a subsampled axis keeps; 0 or less decodes at full size
+   */
+  public static GrayImage decode(byte[] bytes, ImageEncoding encoding, int width, int height,
+      DecodeLimits limits, int keepSide) {
+    if (keepSide > 0 && (encoding == ImageEncoding.PNG || encoding == ImageEncoding.JPEG)
+        && bytes != null && bytes.length > 0) {
+      Objects.requireNonNull(limits, "limits");
+      return decodeWithImageIo(bytes, encoding == ImageEncoding.PNG ? "png" : "jpeg", limits,
+          keepSide);
+    }
+    return decode(bytes, encoding, width, height, limits);
+  }
+
+  /** The subsampling factor of an axis of {@code size} pixels that keeps at least {@code keep}. */
+  static int subsampling(int size, int keep) {
+    return keep <= 0 ? 1 : Math.max(1, size / keep);
+  }
+
+  /**
    * Converts a decoded {@link BufferedImage} of any type to intensities in [0, 1]: gray samples
    * scaled by their bit depth, colour as Rec. 601 luminance, alpha ignored.
    */
@@ -130,6 +158,11 @@ public final class ImageDecoder {
   }
 
   private static GrayImage decodeWithImageIo(byte[] bytes, String format, DecodeLimits limits) {
+    return decodeWithImageIo(bytes, format, limits, 0);
+  }
+
+  private static GrayImage decodeWithImageIo(byte[] bytes, String format, DecodeLimits limits,
+      int keepSide) {
     String name = format.toUpperCase();
     checkSignature(bytes, format);
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
@@ -146,7 +179,13 @@ public final class ImageDecoder {
       int w = reader.getWidth(0);
       int h = reader.getHeight(0);
       limits.check(w, h, name + " header");
-      BufferedImage img = reader.read(0);
+      ImageReadParam param = reader.getDefaultReadParam();
+      int sx = subsampling(w, keepSide);
+      int sy = subsampling(h, keepSide);
+      if (sx > 1 || sy > 1) {
+        param.setSourceSubsampling(sx, sy, 0, 0);
+      }
+      BufferedImage img = reader.read(0, param);
       if (!warnings.isEmpty()) {
         // e.g. "Premature end of JPEG file": ImageIO fills the rest with gray instead of failing
         throw new ImageDecodeException(

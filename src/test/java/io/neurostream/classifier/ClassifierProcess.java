@@ -102,6 +102,26 @@ public final class ClassifierProcess implements AutoCloseable {
     }
   }
 
+  /** {@code /live}: the status code and body, or code 0 when the endpoint does not answer. */
+  public HttpResponse<String> live() {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(
+              URI.create("http://localhost:" + metricsPort + "/live"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** Waits for the process to exit; its exit code, or empty if it still runs after the wait. */
+  public java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+  }
+
   /** The model version the classifier says it serves, or null when not ready. */
   public String servedVersion() {
     String body = readyBody();

@@ -116,6 +116,19 @@ class DeploymentManifestsTest {
     assertThat(trainer.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(9405);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "production", "gpu"})
+  void classifierShouldBeAStaticMemberNamedAfterItsPodAndLeaveTheGroupOnSigterm(String overlay) {
+    Container classifier = ManifestPolicy.container(manifests(overlay), "classifier");
+    var instanceId = classifier.getEnv().stream()
+        .filter(e -> e.getName().equals("KAFKA_MAIN_CONSUMER_GROUP_INSTANCE_ID")).findFirst();
+    assertThat(instanceId).as("static membership (issue 13 D)").isPresent();
+    assertThat(instanceId.get().getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.name");
+    assertThat(classifier.getEnv()).noneMatch(e -> e.getName().equals("NEUROSTREAM_LEAVE_GROUP_ON_CLOSE")
+        && "false".equals(e.getValue()));
+  }
+
   // --- what each overlay is for ---------------------------------------------------------------
 
   @Test

@@ -148,4 +148,40 @@ class ImageDecoderTest {
     assertReason(() -> ImageDecoder.decode("hello".getBytes(), ImageEncoding.JPEG, 0, 0),
         Reason.IMAGE_DECODE_FAILED, "no known signature");
   }
+
+  @Test
+  void shouldDecodeALargePngStraightToASubsampledSizeWithTheSameSamples() {
+    // given a valid 2048 x 1536 16-bit RGBA PNG (issue 13 B: small on the wire, huge decoded)
+    byte[] png = LargePngs.rgba16(2048, 1536, 3);
+
+    // when it is decoded keeping at least 512 pixels per axis
+    GrayImage reduced = ImageDecoder.decode(png, ImageEncoding.PNG, 0, 0, DecodeLimits.DEFAULT, 512);
+    GrayImage full = ImageDecoder.decode(png, ImageEncoding.PNG, 0, 0, DecodeLimits.DEFAULT);
+
+    // then each axis is subsampled by its whole factor (4 and 3), sample for sample
+    assertThat(reduced.width()).isEqualTo(512);
+    assertThat(reduced.height()).isEqualTo(512);
+    for (int y = 0; y < reduced.height(); y += 37) {
+      for (int x = 0; x < reduced.width(); x += 41) {
+        assertThat(reduced.pixel(x, y)).as("(%d, %d)", x, y).isEqualTo(full.pixel(4 * x, 3 * y));
+        assertThat(reduced.pixel(x, y)).isCloseTo(
+            LargePngs.value(4 * x, 3 * y, 2048, 1536, 3) / 65535f, within(1e-6f));
+      }
+    }
+  }
+
+  @Test
+  void shouldDecodeImagesBelowTwiceTheKeptSideExactlyAsWithoutIt() {
+    byte[] png = LargePngs.rgba16(1023, 600, 1);
+    assertThat(ImageDecoder.decode(png, ImageEncoding.PNG, 0, 0, DecodeLimits.DEFAULT, 512))
+        .isEqualTo(ImageDecoder.decode(png, ImageEncoding.PNG, 0, 0, DecodeLimits.DEFAULT));
+  }
+
+  @Test
+  void shouldStillRefuseAHeaderAboveTheLimitsBeforeDecodingAnything() {
+    byte[] png = LargePngs.rgba16(4100, 16, 1);
+    assertThatThrownBy(() -> ImageDecoder.decode(png, ImageEncoding.PNG, 0, 0, DecodeLimits.DEFAULT, 512))
+        .isInstanceOfSatisfying(ImageDecodeException.class, e -> assertThat(e.reason())
+            .isEqualTo(ImageDecodeException.Reason.DIMENSIONS_OUT_OF_RANGE));
+  }
 }
