@@ -107,8 +107,8 @@ public final class EngineBenchmark {
 
   private static List<Row> measure(Options options, Consumer<String> progress) {
     DjlDefaults.apply();
-    Engine.getInstance().setRandomSeed(1);
     Device device = ComputeDevice.resolve(options.device());
+    Engine.getInstance().setRandomSeed(1);
     List<Row> rows = new ArrayList<>();
     try (ScanClassifierModel model = ScanClassifierModel.create(options.spec(), Normalization.DEFAULT, device);
         Predictor<NDList, NDList> raw = model.model().newPredictor(new NoopTranslator());

@@ -35,6 +35,8 @@ public final class NeuroStream implements Runnable {
     TrainerCommand.class,
     ModelsCommand.class,
     DemoCommand.class,
+    VerdictCommand.class,
+    ConsoleCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -51,6 +53,8 @@ public final class NeuroStream implements Runnable {
       cli.addSubcommand(sub);
     }
     cli.setExecutionExceptionHandler(new OneLineErrorHandler());
+    cli.setParameterExceptionHandler(new ParameterErrorHandler());
+    CommandSummaries.install(cli);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }

@@ -8,7 +8,13 @@ import io.neurostream.avro.ReleaseStatus;
 import io.neurostream.classifier.ClassifierConfig;
 import io.neurostream.classifier.ClassifierKeys;
 import io.neurostream.classifier.ClassifierService;
+import io.neurostream.verdict.VerdictConfig;
+import io.neurostream.verdict.VerdictKeys;
+import io.neurostream.verdict.VerdictService;
 import io.neurostream.config.CommonKeys;
+import io.neurostream.console.ConsoleConfig;
+import io.neurostream.console.ConsoleKeys;
+import io.neurostream.console.ConsoleService;
 import io.neurostream.phantom.PhantomGenerator;
 import io.neurostream.model.DjlDefaults;
 import io.neurostream.trainer.TrainerConfig;
@@ -22,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +60,9 @@ public final class DemoRun {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
   static final String APPLICATION_ID = "neurostream-demo-classifier";
+  static final String VERDICT_APPLICATION_ID = "neurostream-demo-verdict";
+  /** Quiet time after which the demo's verdict stage closes a series that misses slices. */
+  static final Duration VERDICT_GAP = Duration.ofSeconds(5);
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration SWAP_TIMEOUT = Duration.ofSeconds(90);
   private static final long TICK_MS = 250;
@@ -83,6 +93,13 @@ public final class DemoRun {
   private InitialModel initial;
   private TrainerService trainer;
   private ClassifierService classifier;
+  private VerdictService verdict;
+  private ConsoleService webConsole;
+  /** Enables the console's rollback and replay for this run only; printed with its URL. */
+  private final String adminToken = java.util.HexFormat.of().formatHex(randomBytes());
+  private boolean keepRunning;
+  /** Released when a kept-running demo has stopped everything (the shutdown hook waits for it). */
+  private final java.util.concurrent.CountDownLatch stoppedAll = new java.util.concurrent.CountDownLatch(1);
 
   private DemoRun(DemoOptions o, Path work, DemoLog log) {
     this.o = o;
@@ -98,11 +115,29 @@ public final class DemoRun {
    * @throws IllegalStateException naming the problem and where to look when the run cannot go on
    */
   public static DemoResult run(DemoOptions options) throws InterruptedException {
+    return run(options, false);
+  }
+
+  /**
+   * Runs the demo; with {@code keepRunning}, everything (broker, registry, classifier, trainer,
+   * console) stays up after the report is written until the process is interrupted (Ctrl-C), so
+   * the console can be explored.
+   */
+  public static DemoResult run(DemoOptions options, boolean keepRunning)
+      throws InterruptedException {
     DjlDefaults.apply();
     Path work = prepareWorkDir(options.workDir());
     try (DemoLog log = DemoLog.capture(work.resolve("demo.log"), options.verbose())) {
-      return new DemoRun(options, work, log).go();
+      DemoRun run = new DemoRun(options, work, log);
+      run.keepRunning = keepRunning;
+      return run.go();
     }
+  }
+
+  private static byte[] randomBytes() {
+    byte[] b = new byte[12];
+    new java.security.SecureRandom().nextBytes(b);
+    return b;
   }
 
   private DemoResult go() throws InterruptedException {
@@ -115,9 +150,11 @@ public final class DemoRun {
       return t;
     });
     DemoSummary summary;
+    SeriesSummary series;
     String initialVersion;
     long streamStart;
     List<ReleaseEvent> releases;
+    Path report = null;
     // the broker starts while the phantoms are drawn and the initial model trains
     CompletableFuture<EmbeddedPlatform> starting =
         CompletableFuture.supplyAsync(() -> EmbeddedPlatform.start(work.resolve("kafka")));
@@ -128,7 +165,8 @@ public final class DemoRun {
       InitialModel initial = this.initial;
       initialVersion = initial.version();
       try (OutcomeWatcher watcher = new OutcomeWatcher(platform.client(), platform.serdeConfig(), ledger,
-          releaseQueue::add).start()) {
+          releaseQueue::add).start();
+           VerdictWatcher verdicts = new VerdictWatcher(platform.client(), platform.serdeConfig()).start()) {
         startServices(platform, initial);
         endPhase("services");
 
@@ -143,6 +181,7 @@ public final class DemoRun {
           stream(pacs, cohort.stream());
           endPhase("stream");
           drain(watcher);
+          awaitVerdicts(verdicts);
           endPhase("drain");
         }
         director.shutdownNow();
@@ -150,6 +189,13 @@ public final class DemoRun {
         drainReleases();
         releases = watcher.releases();
         summary = DemoSummary.of(ledger.snapshot(), initialVersion, releases);
+        series = SeriesSummary.of(verdicts.latest(), truthBySeries());
+        if (keepRunning) {
+          report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
+              new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes,
+                  holds), series, Map.of());
+          holdUntilInterrupted(report);
+        }
         stopServices();
       }
     } finally {
@@ -158,14 +204,19 @@ public final class DemoRun {
     }
     endPhase("shutdown");
 
-    Path report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
-        new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes, holds));
+    if (report == null) {
+      report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
+          new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes, holds),
+          series, Map.of());
+    }
     endPhase("report");
     if (!o.keepKafkaData()) {
       deleteQuietly(work.resolve("kafka"));
       deleteQuietly(work.resolve("state"));
     }
-    return new DemoResult(work, report, log.path(), summary, initialVersion, elapsed(), phases);
+    stoppedAll.countDown();
+    return new DemoResult(work, report, log.path(), summary, initialVersion, elapsed(), phases,
+        series);
   }
 
   /** Phantoms and the initial model, while the platform starts. */
@@ -240,6 +291,64 @@ public final class DemoRun {
     return s;
   }
 
+  /** The verdict stage as the demo runs it: a short gap, so a series missing a slice closes soon. */
+  private Map<String, String> verdictSettings() {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put(VerdictKeys.APPLICATION_ID.name(), VERDICT_APPLICATION_ID);
+    s.put(VerdictKeys.SERIES_GAP.name(), Long.toString(VERDICT_GAP.toMillis()));
+    return s;
+  }
+
+  /** The subject's true stage by series, for scoring the verdicts. */
+  private Map<String, DementiaStage> truthBySeries() {
+    Map<String, DementiaStage> truth = new HashMap<>();
+    for (StreamScan scan : cohort.stream()) {
+      truth.put(scan.seriesInstanceUid(), scan.truth());
+    }
+    return truth;
+  }
+
+  /**
+   * After the scans: waits until every series with a prediction has a verdict, or until the gap
+   * and a margin have passed without a new one.
+   */
+  private void awaitVerdicts(VerdictWatcher verdicts) throws InterruptedException {
+    phase = "waiting for series verdicts";
+    Set<String> predicted = new HashSet<>();
+    Map<String, String> seriesOf = new HashMap<>();
+    for (StreamScan scan : cohort.stream()) {
+      seriesOf.put(scan.sopInstanceUid(), scan.seriesInstanceUid());
+    }
+    for (ScanLedger.Scored s : ledger.snapshot().predictions()) {
+      String series = seriesOf.get(s.prediction().scanId());
+      if (series != null) {
+        predicted.add(series);
+      }
+    }
+    long quietLimit = VERDICT_GAP.toNanos() + Duration.ofSeconds(30).toNanos();
+    long lastChange = System.nanoTime();
+    int lastCount = -1;
+    while (true) {
+      verdicts.check();
+      long have = verdicts.latest().stream()
+          .filter(v -> predicted.contains(v.getSeriesInstanceUid())).count();
+      if (have >= predicted.size()) {
+        say(String.format(Locale.ROOT, "%d series verdicts (%d verdict records with revisions)",
+            have, verdicts.records()));
+        return;
+      }
+      if (have != lastCount) {
+        lastCount = (int) have;
+        lastChange = System.nanoTime();
+      } else if (System.nanoTime() - lastChange > quietLimit) {
+        say(have + " of " + predicted.size() + " series have a verdict; giving up waiting (see "
+            + log.path() + ")");
+        return;
+      }
+      Thread.sleep(100);
+    }
+  }
+
   private Map<String, String> classifierSettings() {
     Map<String, String> s = new LinkedHashMap<>();
     s.put(ClassifierKeys.APPLICATION_ID.name(), APPLICATION_ID);
@@ -254,6 +363,7 @@ public final class DemoRun {
     settings.load(trainerSettings(work.resolve("models").resolve("initial.bundle")), new CommonKeys(),
         new TrainerKeys());
     settings.load(classifierSettings(), new CommonKeys(), new ClassifierKeys());
+    settings.load(verdictSettings(), new CommonKeys(), new VerdictKeys());
   }
 
   private void startServices(EmbeddedPlatform platform, InitialModel initial) throws InterruptedException {
@@ -294,8 +404,13 @@ public final class DemoRun {
       }
       Thread.sleep(100);
     }
+    verdict = VerdictService.startHosted(VerdictConfig.from(
+            settings.load(verdictSettings(), new CommonKeys(), new VerdictKeys())),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     say("classifier running, serving " + classifier.modelVersion().orElse("?") + " (metrics on :"
         + classifier.metricsPort() + "/metrics, trainer on :" + trainer.opsPort() + ")");
+    phase = "starting the console";
+    startConsole(settings);
   }
 
   /**
@@ -463,7 +578,50 @@ public final class DemoRun {
     }
   }
 
+  /** The console, on port 8080 if free, else any; its URL and admin token are printed. */
+  private void startConsole(ServiceSettings settings) {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put(ConsoleKeys.ADMIN_TOKEN.name(), adminToken);
+    s.put(ConsoleKeys.PORT.name(), "8080");
+    try {
+      webConsole = ConsoleService.start(ConsoleConfig.from(settings.load(s, new CommonKeys(),
+          new ConsoleKeys())), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    } catch (UncheckedIOException e) {
+      s.put(ConsoleKeys.PORT.name(), "0"); // 8080 is taken: any free port
+      webConsole = ConsoleService.start(ConsoleConfig.from(settings.load(s, new CommonKeys(),
+          new ConsoleKeys())), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+    say("console at " + webConsole.url() + " (live overview, releases, predictions, dead letters; "
+        + "admin token for rollback and replay: " + adminToken + ")");
+  }
+
+  /**
+   * Keeps everything up until the process is interrupted: the shutdown hook releases this thread
+   * and waits for it to stop the services, so Ctrl-C ends the demo cleanly.
+   */
+  private void holdUntilInterrupted(Path report) throws InterruptedException {
+    java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        stoppedAll.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "demo-keep-running");
+    Runtime.getRuntime().addShutdownHook(hook);
+    say("report written to " + report + "; --keep-running: everything stays up, console at "
+        + (webConsole == null ? "(not running)" : webConsole.url()) + " — press Ctrl-C to stop");
+    phase = "kept running";
+    stop.await();
+    say("stopping");
+  }
+
   private void stopServices() {
+    if (webConsole != null) {
+      webConsole.close();
+      webConsole = null;
+    }
     if (trainer != null) {
       trainer.close();
       trainer = null;
@@ -471,6 +629,10 @@ public final class DemoRun {
     if (classifier != null) {
       classifier.close();
       classifier = null;
+    }
+    if (verdict != null) {
+      verdict.close();
+      verdict = null;
     }
   }
 

@@ -39,6 +39,17 @@ public final class Evaluation {
     return EvaluationMetrics.of(labels(examples), predictHead(model, cache.features(model, examples), batchSize));
   }
 
+  /**
+   * Predictions for {@code examples}, in order: through the whole network, or with a {@code
+   * cache}, through the head on the cached backbone features (for scoring them at slice and at
+   * series level from one pass).
+   */
+  public static List<ClassProbabilities> predictions(
+      ScanClassifierModel model, List<TrainingExample> examples, int batchSize, FeatureCache cache) {
+    return cache == null ? predict(model, examples, batchSize)
+        : predictHead(model, cache.features(model, examples), batchSize);
+  }
+
   /** Predictions of {@code model}'s head (inference mode) for backbone features, in order. */
   static List<ClassProbabilities> predictHead(ScanClassifierModel model, float[][] features, int batchSize) {
     List<ClassProbabilities> out = new ArrayList<>(features.length);
