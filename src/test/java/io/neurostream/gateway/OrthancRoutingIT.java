@@ -63,7 +63,6 @@ class OrthancRoutingIT {
           "-xw", false),
       new Slice(TransferSyntax.JPEG_BASELINE, List.of("dcmcjpeg", "+eb"), "-xy", true));
 
-  static final String APP = "orthanc-routing-it";
   @TempDir static Path dir;
   @RegisterExtension static final KafkaStack stack = KafkaStack.withRegistry();
 
@@ -90,7 +89,7 @@ class OrthancRoutingIT {
       files.add(file);
     }
 
-    try (ClassifierService classifier = classifier();
+    try (ClassifierService classifier = TestClassifier.start(stack, dir);
         GatewayService gateway = Gateways.start(stack, dir.resolve("gateway"),
             Map.of("gateway.auth.basic.user.info", "orthanc:secret"));
         OrthancProcess orthanc = OrthancProcess.start(dir.resolve("orthanc"),
@@ -120,7 +119,7 @@ class OrthancRoutingIT {
           .pollInterval(Duration.ofSeconds(1))
           .untilAsserted(() -> assertThat(traffic.predictions(uids::contains))
               .extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(uids));
-      traffic.awaitConsumed(APP, Duration.ofMinutes(2));
+      traffic.awaitConsumed(TestClassifier.APP, Duration.ofMinutes(2));
       List<ConsumerRecord<String, Prediction>> predictions = traffic.predictions(uids::contains);
       Map<String, Long> perInstance = predictions.stream()
           .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
@@ -132,16 +131,5 @@ class OrthancRoutingIT {
       System.out.println("OrthancRoutingIT: " + SLICES.size() + " syntaxes, one prediction each: "
           + sent.values());
     }
-  }
-
-  static ClassifierService classifier() throws Exception {
-    Path bundle = TinyBundles.write(dir.resolve("tiny.bundle"), "tiny-orthanc");
-    Map<String, String> s = new HashMap<>(stack.settings(dir.resolve("classifier-state")));
-    s.put("application.id", APP);
-    s.put("model.bundle", bundle.toString());
-    Configuration c = Configuration.load(ConfigSources.builder().optEnv(Map.of()).optOverrides(s)
-        .build(), new CommonKeys(), new ClassifierKeys());
-    return ClassifierService.start(ClassifierConfig.from(c),
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 }
