@@ -3,9 +3,12 @@ package io.neurostream.cli;
 import io.neurostream.avro.DementiaStage;
 import io.neurostream.config.Plural;
 import io.neurostream.imaging.ContactSheet;
+import io.neurostream.imaging.DicomWriter;
+import io.neurostream.imaging.TransferSyntax;
 import io.neurostream.imaging.GrayImage;
 import io.neurostream.phantom.PhantomDatasetWriter;
 import io.neurostream.phantom.PhantomGenerator;
+import io.neurostream.phantom.PhantomSeriesWriter;
 import io.neurostream.phantom.PhantomSubject;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -62,6 +65,19 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace the PNGs and manifest of an existing data set in --out.")
   boolean overwrite;
 
+  @Option(names = "--format", defaultValue = "png", paramLabel = "png|dicom",
+      description = "png (Kaggle layout, 8-bit) or dicom: each subject one MR series of 16-bit "
+          + "DICOM files DIR/<class>/<subject>/IM0001.dcm with consistent UIDs and geometry, plus "
+          + "the manifest (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--transfer-syntax", defaultValue = "EXPLICIT_VR_LITTLE_ENDIAN",
+      paramLabel = "SYNTAX",
+      description = "With --format dicom: EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, "
+          + "DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN or RLE_LOSSLESS; for JPEG or JPEG 2000 transcode "
+          + "the files with dcmcjpeg or gdcmconv (default: ${DEFAULT-VALUE}).")
+  String transferSyntax;
+
   @Option(names = "--contact-sheet", paramLabel = "PNG",
       description = "Also write a preview grid: one row per class, 6 slices each.")
   Path contactSheet;
@@ -88,6 +104,12 @@ public final class GenerateCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Progress progress = new Progress(err, total);
 
+    if (format.equalsIgnoreCase("dicom")) {
+      return writeDicom(generator, total, err);
+    }
+    if (!format.equalsIgnoreCase("png")) {
+      throw new IllegalArgumentException("--format is png or dicom, not " + format);
+    }
     PhantomDatasetWriter.Summary summary = PhantomDatasetWriter.write(
         generator, out, subjects, slicesPerSubject, workers, overwrite, progress::update);
     progress.finish();
@@ -110,6 +132,27 @@ public final class GenerateCommand implements Callable<Integer> {
       writeContactSheet(generator);
       stdout.println("contact sheet: " + contactSheet);
     }
+    stdout.flush();
+    return 0;
+  }
+
+  private int writeDicom(PhantomGenerator generator, int total, PrintWriter err) {
+    TransferSyntax syntax;
+    try {
+      syntax = TransferSyntax.valueOf(transferSyntax.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--transfer-syntax " + transferSyntax + " is unknown; use "
+          + "one of " + DicomWriter.WRITABLE);
+    }
+    Progress progress = new Progress(err, total);
+    long start = System.nanoTime();
+    int files = PhantomSeriesWriter.write(generator, seed, out, subjects, slicesPerSubject, syntax,
+        progress::update);
+    progress.finish();
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.printf(Locale.ROOT, "wrote %d DICOM files (%d series of %d slices, %s) to %s in %.1f s "
+            + "(seed %d); send them to a PACS with e.g. 'storescu -aec ORTHANC host 4242 %s/*/*/*.dcm'%n",
+        files, subjects, slicesPerSubject, syntax, out, (System.nanoTime() - start) / 1e9, seed, out);
     stdout.flush();
     return 0;
   }

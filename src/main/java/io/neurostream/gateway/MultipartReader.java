@@ -55,9 +55,10 @@ final class MultipartReader {
    * @param maxBodyBytes largest body accepted
    */
   MultipartReader(InputStream in, String boundary, int maxPartBytes, long maxBodyBytes) {
-    if (boundary == null || !boundary.matches("[0-9A-Za-z'()+_,\\-./:=? ]{0,69}[0-9A-Za-z'()+_,\\-./:=?]")) {
-      throw new MultipartException("the multipart boundary must be 1 to 70 characters of RFC 2046's "
-          + "set (letters, digits, '()+_,-./:=? and inner spaces); got "
+    // RFC 2046 says at most 70 characters, but Orthanc sends 73: be liberal up to 256
+    if (boundary == null || !boundary.matches("[0-9A-Za-z'()+_,\\-./:=? ]{0,255}[0-9A-Za-z'()+_,\\-./:=?]")) {
+      throw new MultipartException("the multipart boundary must be 1 to 256 characters of RFC "
+          + "2046's set (letters, digits, '()+_,-./:=? and inner spaces); got "
           + (boundary == null ? "none" : "'" + boundary + "'"));
     }
     this.in = in;

@@ -113,9 +113,9 @@ final class StowHandler implements HttpHandler {
     String boundary = parameter(BOUNDARY, contentType);
     StowOutcome outcome;
     try (InputStream body = new BufferedInputStream(ex.getRequestBody(), 1 << 16)) {
-      MultipartReader parts = new MultipartReader(body, boundary, maxInstanceBytes,
-          maxRequestBytes);
       try {
+        MultipartReader parts = new MultipartReader(body, boundary, maxInstanceBytes,
+            maxRequestBytes);
         outcome = ingest.store(parts, studyUid);
       } catch (MultipartException.TooLarge e) {
         return text(ex, 413, e.getMessage());

@@ -43,7 +43,7 @@ class DeploymentManifestsTest {
     // then: the workloads and their companions are all there, each in its typed model
     assertThat(manifests.all(Deployment.class))
         .extracting(d -> d.getMetadata().getName())
-        .containsExactlyInAnyOrder("classifier", "trainer", "console");
+        .containsExactlyInAnyOrder("classifier", "trainer", "console", "gateway");
     assertThat(manifests.objects())
         .extracting(o -> o.getClass().getSimpleName() + "/" + Manifests.nameOf(o))
         .contains(
@@ -51,7 +51,8 @@ class DeploymentManifestsTest {
             "Service/classifier", "Service/trainer",
             "PersistentVolumeClaim/trainer-state",
             "PodDisruptionBudget/classifier",
-            "NetworkPolicy/classifier", "NetworkPolicy/trainer");
+            "NetworkPolicy/classifier", "NetworkPolicy/trainer",
+            "ServiceAccount/gateway", "Service/gateway", "NetworkPolicy/gateway");
     assertThat(manifests.all(ConfigMap.class))
         .extracting(c -> c.getMetadata().getName())
         .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)

@@ -21,8 +21,13 @@ public final class TopicRecords {
   private TopicRecords() {}
 
   public static <V> List<ConsumerRecord<String, V>> all(KafkaStack stack, Topic<String, V> topic) {
-    Deserializer<V> values = topic.valueSerde(stack.serdeConfig()).deserializer();
-    Map<String, Object> props = new HashMap<>(stack.client());
+    return all(stack.client(), stack.serdeConfig(), topic);
+  }
+
+  public static <V> List<ConsumerRecord<String, V>> all(Map<String, Object> client,
+      Map<String, Object> serdeConfig, Topic<String, V> topic) {
+    Deserializer<V> values = topic.valueSerde(serdeConfig).deserializer();
+    Map<String, Object> props = new HashMap<>(client);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 * 1024 * 1024);
     List<ConsumerRecord<String, V>> out = new ArrayList<>();
