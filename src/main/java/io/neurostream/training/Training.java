@@ -16,6 +16,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import io.neurostream.model.BatchPredictor;
+import io.neurostream.model.engine.ServingOptions;
 import io.neurostream.model.BundleMetadata;
 import io.neurostream.model.ClassProbabilities;
 import io.neurostream.model.ComputeDevice;
@@ -212,8 +213,10 @@ public final class Training {
   /** Predictions for {@code examples}, in order, {@code batchSize} at a time. */
   public static List<ClassProbabilities> predict(
       ScanClassifierModel model, List<TrainingExample> examples, int batchSize) {
-    // a fresh predictor: a predictor caches parameter arrays, which a restore replaces
-    try (BatchPredictor predictor = model.newBatchPredictor()) {
+    // a fresh predictor: a predictor caches parameter arrays, which a restore replaces; fp32,
+    // since these predictions gate releases
+    try (BatchPredictor predictor = model.newBatchPredictor(
+        ServingOptions.defaults().withPrecision(ServingOptions.Precision.FP32))) {
       List<ClassProbabilities> out = new ArrayList<>(examples.size());
       for (int i = 0; i < examples.size(); i += batchSize) {
         List<io.neurostream.imaging.GrayImage> images = new ArrayList<>();
