@@ -133,8 +133,9 @@ public final class EngineBenchmark {
 
   private static Result measure(Options options, Consumer<String> progress) throws IOException {
     DjlDefaults.apply();
-    Engine.getInstance().setRandomSeed(1);
+    // the device first: resolving it starts the engine quietly (see DjlDefaults), then the seed
     Device device = ComputeDevice.resolve(options.device());
+    Engine.getInstance().setRandomSeed(1);
     Path work = Files.createTempDirectory("neurostream-bench-engine");
     try {
       Path bundle = options.bundle();

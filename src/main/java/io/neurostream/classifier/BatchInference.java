@@ -171,6 +171,8 @@ final class BatchInference {
         .setScanTimestamp(Instant.ofEpochMilli(r.source().timestamp()))
         .setPredictedAt(Instant.ofEpochMilli(nowMs))
         .setBatchSize(batchSize)
+        .setSliceIndex(r.scan().getSliceIndex())
+        .setSliceCount(r.scan().getSliceCount())
         .build();
     return new Predicted(r.source(), r.scan().getIdentity().getSopInstanceUid(), prediction);
   }

@@ -1,8 +1,6 @@
 package io.neurostream.cli;
 
-import io.neurostream.classifier.ClassifierConfig;
 import io.neurostream.classifier.ClassifierKeys;
-import io.neurostream.classifier.ClassifierService;
 import io.neurostream.config.CommonKeys;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,6 +16,8 @@ import picocli.CommandLine.Option;
       "Classify the scans on mri.scans into mri.predictions (dead letters to mri.scans.dlq), "
           + "following model releases on mri.model-releases. Runs until SIGTERM; then finishes "
           + "the batch in hand, commits and exits within 30 s.",
+      "Also runs the series verdict stage (mri.predictions -> mri.series-verdicts) unless "
+          + "verdict.enabled=false; see docs/series-verdicts.md.",
       "Metrics on http://HOST:metrics.port/metrics, probes on /live and /ready."
     })
 public final class ClassifierCommand implements Callable<Integer> {
@@ -50,13 +50,14 @@ public final class ClassifierCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return new ServiceRunner("classifier", new ClassifierKeys()).run(cluster.sources()
+    return new ServiceRunner("classifier", new ClassifierProcessServices.Keys()).run(cluster.sources()
         .optFlag(CommonKeys.METRICS_PORT.name(), metricsPort, "--metrics-port")
         .optFlag(CommonKeys.STATE_DIR.name(), stateDir, "--state-dir")
         .optFlag(ClassifierKeys.MODEL_BUNDLE.name(), model, "--model")
         .optFlag(ClassifierKeys.MODEL_VERSION.name(), modelVersion, "--model-version")
         .optFlag(ClassifierKeys.NUM_STREAM_THREADS.name(), threads, "--threads")
         .optFlag(ClassifierKeys.APPLICATION_ID.name(), applicationId, "--application-id")
-        .build(), ClassifierConfig::from, ClassifierService::start, ClassifierService::awaitStopped);
+        .build(), ClassifierProcessServices.Config::from, ClassifierProcessServices::start,
+        ClassifierProcessServices::awaitStopped);
   }
 }

@@ -27,6 +27,7 @@ public final class NeuroStream implements Runnable {
     TrainCommand.class,
     EvaluateCommand.class,
     ClassifierCommand.class,
+    GatewayCommand.class,
     IngestCommand.class,
     LabelCommand.class,
     TailCommand.class,
@@ -34,6 +35,8 @@ public final class NeuroStream implements Runnable {
     TrainerCommand.class,
     ModelsCommand.class,
     DemoCommand.class,
+    VerdictCommand.class,
+    ConsoleCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -50,6 +53,8 @@ public final class NeuroStream implements Runnable {
       cli.addSubcommand(sub);
     }
     cli.setExecutionExceptionHandler(new OneLineErrorHandler());
+    cli.setParameterExceptionHandler(new ParameterErrorHandler());
+    CommandSummaries.install(cli);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }

@@ -53,6 +53,16 @@ final class DemoReport {
 
   /** Writes the report into {@code dir}; returns the HTML file. */
   static Path write(Path dir, DemoSummary summary, ScanLedger.Snapshot ledger, Context context) {
+    return write(dir, summary, ledger, context, SeriesSummary.empty(), Map.of());
+  }
+
+  /**
+   * Writes the report with its series section into {@code dir}; returns the HTML file.
+   *
+   * @param overlays Grad-CAM overlay PNGs already in {@code dir}, by SOP Instance UID
+   */
+  static Path write(Path dir, DemoSummary summary, ScanLedger.Snapshot ledger, Context context,
+      SeriesSummary seriesSummary, Map<String, String> overlays) {
     try {
       Files.createDirectories(dir);
       List<DemoCharts.Series> series = new ArrayList<>();
@@ -71,7 +81,9 @@ final class DemoReport {
         confusion.add(name);
       }
       Path html = dir.resolve(HTML);
-      Files.writeString(html, html(summary, context, confusion), StandardCharsets.UTF_8);
+      Files.writeString(html, html(summary, context, confusion,
+          seriesSummary.overall() == null ? "" : SeriesReport.html(seriesSummary, overlays)),
+          StandardCharsets.UTF_8);
       return html;
     } catch (IOException e) {
       throw new UncheckedIOException("writing the report to " + dir + " failed: " + e.getMessage()
@@ -152,6 +164,11 @@ final class DemoReport {
   }
 
   static String html(DemoSummary summary, Context context, List<String> confusion) {
+    return html(summary, context, confusion, "");
+  }
+
+  static String html(DemoSummary summary, Context context, List<String> confusion,
+      String seriesSection) {
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<title>NeuroStream demo report</title><style>")
@@ -179,6 +196,7 @@ final class DemoReport {
     DemoSummary.Accounting a = summary.accounting();
     h.append("<p class=\"").append(a.complete() ? "ok" : "bad").append("\">").append(esc(a.describe()))
         .append("</p>\n");
+    h.append(seriesSection);
 
     h.append("<h2>Trainer decisions</h2>\n");
     if (summary.decisions().isEmpty()) {

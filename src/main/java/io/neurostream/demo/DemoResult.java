@@ -16,6 +16,7 @@ import java.util.Map;
  * @param initialVersion the version the run started from
  * @param elapsed wall time of the run
  * @param phases wall time per phase
+ * @param series the series verdicts scored against the truth
  */
 public record DemoResult(
     Path workDir,
@@ -24,10 +25,18 @@ public record DemoResult(
     DemoSummary summary,
     String initialVersion,
     Duration elapsed,
-    Map<String, Duration> phases) {
+    Map<String, Duration> phases,
+    SeriesSummary series) {
 
   public DemoResult {
     phases = Map.copyOf(phases);
+    series = series == null ? SeriesSummary.empty() : series;
+  }
+
+  /** A result without series verdicts. */
+  public DemoResult(Path workDir, Path report, Path log, DemoSummary summary, String initialVersion,
+      Duration elapsed, Map<String, Duration> phases) {
+    this(workDir, report, log, summary, initialVersion, elapsed, phases, SeriesSummary.empty());
   }
 
   /** Prints the end of the demo: the table, the trainer's decisions, the accounting, the report. */
@@ -36,6 +45,12 @@ public record DemoResult(
     out.println("Summary per model version (scored against the phantoms' true stages):");
     out.print(summary.table());
     out.println();
+    if (series.overall() != null) {
+      out.println("Summary per series (one verdict per subject's series, its highest revision, "
+          + "scored against the true stage):");
+      out.print(series.table());
+      out.println();
+    }
     if (summary.decisions().isEmpty()) {
       out.println("No fine-tuned model was decided on during the run (see " + log + ").");
     }

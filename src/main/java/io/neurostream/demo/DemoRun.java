@@ -1,18 +1,12 @@
 package io.neurostream.demo;
 
 import io.neurostream.platform.EmbeddedPlatform;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.neurostream.avro.DementiaStage;
 import io.neurostream.avro.ReleaseStatus;
-import io.neurostream.classifier.ClassifierConfig;
-import io.neurostream.classifier.ClassifierKeys;
 import io.neurostream.classifier.ClassifierService;
-import io.neurostream.config.CommonKeys;
 import io.neurostream.phantom.PhantomGenerator;
 import io.neurostream.model.DjlDefaults;
 import io.neurostream.trainer.TrainerConfig;
-import io.neurostream.trainer.TrainerKeys;
 import io.neurostream.trainer.TrainerService;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +48,9 @@ public final class DemoRun {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
   static final String APPLICATION_ID = "neurostream-demo-classifier";
+  static final String VERDICT_APPLICATION_ID = "neurostream-demo-verdict";
+  /** Quiet time after which the demo's verdict stage closes a series that misses slices. */
+  static final Duration VERDICT_GAP = Duration.ofSeconds(5);
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration SWAP_TIMEOUT = Duration.ofSeconds(90);
   private static final long TICK_MS = 250;
@@ -81,13 +79,18 @@ public final class DemoRun {
 
   private DemoCohort cohort;
   private InitialModel initial;
-  private TrainerService trainer;
-  private ClassifierService classifier;
+  private final DemoSettings settings;
+  private final DemoServices services;
+  private boolean keepRunning;
+  /** Released when a kept-running demo has stopped everything (the shutdown hook waits for it). */
+  private final java.util.concurrent.CountDownLatch stoppedAll = new java.util.concurrent.CountDownLatch(1);
 
   private DemoRun(DemoOptions o, Path work, DemoLog log) {
     this.o = o;
     this.work = work;
     this.log = log;
+    this.settings = new DemoSettings(o);
+    this.services = new DemoServices(settings, this::say);
     this.console = log.console();
   }
 
@@ -98,15 +101,28 @@ public final class DemoRun {
    * @throws IllegalStateException naming the problem and where to look when the run cannot go on
    */
   public static DemoResult run(DemoOptions options) throws InterruptedException {
+    return run(options, false);
+  }
+
+  /**
+   * Runs the demo; with {@code keepRunning}, everything (broker, registry, classifier, trainer,
+   * console) stays up after the report is written until the process is interrupted (Ctrl-C), so
+   * the console can be explored.
+   */
+  public static DemoResult run(DemoOptions options, boolean keepRunning)
+      throws InterruptedException {
     DjlDefaults.apply();
     Path work = prepareWorkDir(options.workDir());
     try (DemoLog log = DemoLog.capture(work.resolve("demo.log"), options.verbose())) {
-      return new DemoRun(options, work, log).go();
+      DemoRun run = new DemoRun(options, work, log);
+      run.keepRunning = keepRunning;
+      return run.go();
     }
   }
 
+
   private DemoResult go() throws InterruptedException {
-    checkSettings();
+    settings.check(work);
     say("NeuroStream demo: " + o.describe());
     say("work dir " + work + " (service logs in demo.log); synthetic phantoms, a research tool, not a medical device");
     ScheduledExecutorService director = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -115,9 +131,11 @@ public final class DemoRun {
       return t;
     });
     DemoSummary summary;
+    SeriesSummary series;
     String initialVersion;
     long streamStart;
     List<ReleaseEvent> releases;
+    Path report = null;
     // the broker starts while the phantoms are drawn and the initial model trains
     CompletableFuture<EmbeddedPlatform> starting =
         CompletableFuture.supplyAsync(() -> EmbeddedPlatform.start(work.resolve("kafka")));
@@ -128,7 +146,8 @@ public final class DemoRun {
       InitialModel initial = this.initial;
       initialVersion = initial.version();
       try (OutcomeWatcher watcher = new OutcomeWatcher(platform.client(), platform.serdeConfig(), ledger,
-          releaseQueue::add).start()) {
+          releaseQueue::add).start();
+           VerdictWatcher verdicts = new VerdictWatcher(platform.client(), platform.serdeConfig()).start()) {
         startServices(platform, initial);
         endPhase("services");
 
@@ -143,6 +162,7 @@ public final class DemoRun {
           stream(pacs, cohort.stream());
           endPhase("stream");
           drain(watcher);
+          awaitVerdicts(verdicts);
           endPhase("drain");
         }
         director.shutdownNow();
@@ -150,22 +170,34 @@ public final class DemoRun {
         drainReleases();
         releases = watcher.releases();
         summary = DemoSummary.of(ledger.snapshot(), initialVersion, releases);
-        stopServices();
+        series = SeriesSummary.of(verdicts.latest(), truthBySeries());
+        if (keepRunning) {
+          report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
+              new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes,
+                  holds), series, Map.of());
+          holdUntilInterrupted(report);
+        }
+        services.close();
       }
     } finally {
       director.shutdownNow();
-      stopServices();
+      services.close();
     }
     endPhase("shutdown");
 
-    Path report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
-        new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes, holds));
+    if (report == null) {
+      report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
+          new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes, holds),
+          series, Map.of());
+    }
     endPhase("report");
     if (!o.keepKafkaData()) {
       deleteQuietly(work.resolve("kafka"));
       deleteQuietly(work.resolve("state"));
     }
-    return new DemoResult(work, report, log.path(), summary, initialVersion, elapsed(), phases);
+    stoppedAll.countDown();
+    return new DemoResult(work, report, log.path(), summary, initialVersion, elapsed(), phases,
+        series);
   }
 
   /** Phantoms and the initial model, while the platform starts. */
@@ -215,54 +247,61 @@ public final class DemoRun {
     }
   }
 
-  /** The trainer as the demo runs it: rounds on the demo's request, the demo's gate, this bundle first. */
-  private Map<String, String> trainerSettings(Path initialBundle) {
-    Map<String, String> s = new LinkedHashMap<>();
-    // the demo asks for rounds itself; the trainer's own triggers stay out of the way
-    s.put(TrainerKeys.MIN_NEW_LABELS.name(), "10000000");
-    s.put(TrainerKeys.INTERVAL_MINUTES.name(), "0");
-    s.put(TrainerKeys.MAX_ROUND_SECONDS.name(), "150");
-    // The per-class recall guard is off in the demo: its holdout has two to five patients per stage,
-    // so one patient moves a class's recall by 0.2 or more, and a weak initial model reaches a high
-    // recall on the stage it over-predicts; the guard would reject nearly every candidate for noise.
-    // --set trainer.promotion.max.recall.drop=0.05 turns it back on.
-    s.put(TrainerKeys.MAX_RECALL_DROP.name(), "1");
-    // The head is fine-tuned from the served head, not trained afresh: at a tenth of the trainer's
-    // default rate it improves steadily but slowly, and the validation set (about ten patients) is
-    // noisy, so the round gets the patience to find its best epoch. Replaying the default run's round
-    // over five training seeds: +0.15 to +0.19 holdout balanced accuracy at 3e-4 with patience 20,
-    // +0.03 to +0.15 at the default 3e-3 with patience 8. Head epochs take well under a second.
-    s.put(TrainerKeys.LEARNING_RATE.name(), "3e-4");
-    s.put(TrainerKeys.PATIENCE.name(), "20");
-    s.put(TrainerKeys.EPOCHS.name(), "60");
-    s.put(TrainerKeys.SEED.name(), Long.toString(o.seed()));
-    s.put(TrainerKeys.BOOTSTRAP_BUNDLE.name(), initialBundle.toAbsolutePath().toString());
-    return s;
+  /** The subject's true stage by series, for scoring the verdicts. */
+  private Map<String, DementiaStage> truthBySeries() {
+    Map<String, DementiaStage> truth = new HashMap<>();
+    for (StreamScan scan : cohort.stream()) {
+      truth.put(scan.seriesInstanceUid(), scan.truth());
+    }
+    return truth;
   }
 
-  private Map<String, String> classifierSettings() {
-    Map<String, String> s = new LinkedHashMap<>();
-    s.put(ClassifierKeys.APPLICATION_ID.name(), APPLICATION_ID);
-    s.put(ClassifierKeys.NUM_STREAM_THREADS.name(), Integer.toString(o.streamThreads()));
-    return s;
-  }
-
-  /** Fails at once, before minutes of preparation, on a --set the services would refuse. */
-  private void checkSettings() {
-    ServiceSettings settings = new ServiceSettings("localhost:9092", "http://localhost:8081", work.resolve("state"),
-        o.settings());
-    settings.load(trainerSettings(work.resolve("models").resolve("initial.bundle")), new CommonKeys(),
-        new TrainerKeys());
-    settings.load(classifierSettings(), new CommonKeys(), new ClassifierKeys());
+  /**
+   * After the scans: waits until every series with a prediction has a verdict, or until the gap
+   * and a margin have passed without a new one.
+   */
+  private void awaitVerdicts(VerdictWatcher verdicts) throws InterruptedException {
+    phase = "waiting for series verdicts";
+    Set<String> predicted = new HashSet<>();
+    Map<String, String> seriesOf = new HashMap<>();
+    for (StreamScan scan : cohort.stream()) {
+      seriesOf.put(scan.sopInstanceUid(), scan.seriesInstanceUid());
+    }
+    for (ScanLedger.Scored s : ledger.snapshot().predictions()) {
+      String series = seriesOf.get(s.prediction().scanId());
+      if (series != null) {
+        predicted.add(series);
+      }
+    }
+    long quietLimit = VERDICT_GAP.toNanos() + Duration.ofSeconds(30).toNanos();
+    long lastChange = System.nanoTime();
+    int lastCount = -1;
+    while (true) {
+      verdicts.check();
+      long have = verdicts.latest().stream()
+          .filter(v -> predicted.contains(v.getSeriesInstanceUid())).count();
+      if (have >= predicted.size()) {
+        say(String.format(Locale.ROOT, "%d series verdicts (%d verdict records with revisions)",
+            have, verdicts.records()));
+        return;
+      }
+      if (have != lastCount) {
+        lastCount = (int) have;
+        lastChange = System.nanoTime();
+      } else if (System.nanoTime() - lastChange > quietLimit) {
+        say(have + " of " + predicted.size() + " series have a verdict; giving up waiting (see "
+            + log.path() + ")");
+        return;
+      }
+      Thread.sleep(100);
+    }
   }
 
   private void startServices(EmbeddedPlatform platform, InitialModel initial) throws InterruptedException {
     ServiceSettings settings = new ServiceSettings(platform.bootstrapServers(), platform.registryUrl(),
         work.resolve("state"), o.settings());
     phase = "starting the trainer";
-    TrainerConfig trainerConfig = TrainerConfig.from(
-        settings.load(trainerSettings(initial.bundle()), new CommonKeys(), new TrainerKeys()));
-    trainer = TrainerService.start(trainerConfig, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    TrainerConfig trainerConfig = services.startTrainer(settings, initial.bundle());
     say(String.format(Locale.ROOT, "trainer started (gate: promote if holdout balanced accuracy improves by "
             + "%.2f or more%s); publishing the initial model as the first release",
         trainerConfig.gate().minImprovement(), trainerConfig.gate().maxRecallDrop() >= 1 ? ", per-class recall "
@@ -280,10 +319,7 @@ public final class DemoRun {
     }
 
     phase = "starting the classifier";
-    Map<String, String> classifierSettings = classifierSettings();
-    classifier = ClassifierService.start(ClassifierConfig.from(
-            settings.load(classifierSettings, new CommonKeys(), new ClassifierKeys())),
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    ClassifierService classifier = services.startClassifier(settings);
     deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (classifier.state().orElse(KafkaStreams.State.CREATED) != KafkaStreams.State.RUNNING) {
       KafkaStreams.State state = classifier.state().orElse(KafkaStreams.State.CREATED);
@@ -294,8 +330,11 @@ public final class DemoRun {
       }
       Thread.sleep(100);
     }
+    services.startVerdict(settings);
     say("classifier running, serving " + classifier.modelVersion().orElse("?") + " (metrics on :"
-        + classifier.metricsPort() + "/metrics, trainer on :" + trainer.opsPort() + ")");
+        + classifier.metricsPort() + "/metrics, trainer on :" + services.trainer().opsPort() + ")");
+    phase = "starting the console";
+    services.startConsole(settings);
   }
 
   /**
@@ -355,11 +394,11 @@ public final class DemoRun {
     if (first.status() == ReleaseStatus.PROMOTED) {
       phase = "waiting for the classifier to swap to " + first.version();
       long swapDeadline = System.nanoTime() + SWAP_TIMEOUT.toNanos();
-      while (!first.version().equals(classifier.modelVersion().orElse(null)) && System.nanoTime() < swapDeadline) {
+      while (!first.version().equals(services.classifier().modelVersion().orElse(null)) && System.nanoTime() < swapDeadline) {
         checkAbort();
         Thread.sleep(50);
       }
-      if (!first.version().equals(classifier.modelVersion().orElse(null))) {
+      if (!first.version().equals(services.classifier().modelVersion().orElse(null))) {
         say("the classifier has not swapped to " + first.version() + " within " + SWAP_TIMEOUT.toSeconds()
             + " s (see " + log.path() + "); streaming on");
       }
@@ -400,6 +439,7 @@ public final class DemoRun {
         say(p.labels() + " labels: asking the trainer for fine-tune round " + (roundsRequested + 1));
         requestRound();
       }
+      ClassifierService classifier = services.classifier();
       KafkaStreams.State state = classifier == null ? null : classifier.state().orElse(null);
       if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
         abort = "the classifier stopped (Kafka Streams " + state + ")";
@@ -431,7 +471,7 @@ public final class DemoRun {
     roundsRequested++;
     notes.add(new DemoReport.Note(System.currentTimeMillis(), "round " + roundsRequested + " requested ("
         + ledger.progress().labels() + " labels)"));
-    trainer.requestRound();
+    services.trainer().requestRound();
   }
 
   /** Announces releases as they are read and keeps the fine-tune decisions. */
@@ -463,15 +503,26 @@ public final class DemoRun {
     }
   }
 
-  private void stopServices() {
-    if (trainer != null) {
-      trainer.close();
-      trainer = null;
-    }
-    if (classifier != null) {
-      classifier.close();
-      classifier = null;
-    }
+  /**
+   * Keeps everything up until the process is interrupted: the shutdown hook releases this thread
+   * and waits for it to stop the services, so Ctrl-C ends the demo cleanly.
+   */
+  private void holdUntilInterrupted(Path report) throws InterruptedException {
+    java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        stoppedAll.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "demo-keep-running");
+    Runtime.getRuntime().addShutdownHook(hook);
+    say("report written to " + report + "; --keep-running: everything stays up, console at "
+        + (services.console() == null ? "(not running)" : services.console().url()) + " — press Ctrl-C to stop");
+    phase = "kept running";
+    stop.await();
+    say("stopping");
   }
 
   private void endPhase(String name) {

@@ -1,10 +1,13 @@
 package io.neurostream.kafka;
 
 import io.neurostream.avro.DeadLetter;
+import io.neurostream.avro.Explanation;
 import io.neurostream.avro.LabeledScan;
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ScanEvent;
+import io.neurostream.avro.SeriesVerdict;
+import io.neurostream.avro.ServiceStatus;
 import io.neurostream.serde.AvroSerdes;
 import java.time.Duration;
 import java.util.List;
@@ -113,8 +116,45 @@ public final class Topics {
           "max.message.bytes", Integer.toString(MAX_ARTIFACT_RECORD_BYTES)),
       strings(), config -> Serdes.ByteArray());
 
+  /**
+   * One {@link SeriesVerdict} per series and revision, keyed by Series Instance UID (the highest
+   * revision is the current verdict); kept 30 days.
+   */
+  public static final Topic<String, SeriesVerdict> SERIES_VERDICTS = new Topic<>(
+      "mri.series-verdicts", 6, DEFAULT_REPLICATION_FACTOR,
+      Map.of(
+          "cleanup.policy", "delete",
+          "retention.ms", millis(Duration.ofDays(30))),
+      strings(), avro(SeriesVerdict.class));
+
+  /**
+   * Grad-CAM maps ({@link Explanation}) of the slices that support each series verdict, keyed by
+   * SOP Instance UID; kept 30 days.
+   */
+  public static final Topic<String, Explanation> EXPLANATIONS = new Topic<>(
+      "mri.explanations", 6, DEFAULT_REPLICATION_FACTOR,
+      Map.of(
+          "cleanup.policy", "delete",
+          "retention.ms", millis(Duration.ofDays(30))),
+      strings(), avro(Explanation.class));
+
+  /**
+   * Heartbeats of running service instances ({@link ServiceStatus}), keyed by
+   * {@code service/instanceId}. Compacted, one partition, and short-lived segments so compaction
+   * keeps it small: the console reads it whole to know what runs (see {@link StatusPublisher}).
+   */
+  public static final Topic<String, ServiceStatus> SERVICE_STATUS = new Topic<>(
+      "mri.service-status", 1, DEFAULT_REPLICATION_FACTOR,
+      Map.of(
+          "cleanup.policy", "compact",
+          "segment.ms", millis(Duration.ofHours(1)),
+          "delete.retention.ms", millis(Duration.ofHours(1)),
+          "min.cleanable.dirty.ratio", "0.1"),
+      strings(), avro(ServiceStatus.class));
+
   private static final List<Topic<?, ?>> ALL =
-      List.of(SCANS, PREDICTIONS, SCANS_DLQ, LABELS, MODEL_RELEASES, MODEL_ARTIFACTS);
+      List.of(SCANS, PREDICTIONS, SCANS_DLQ, LABELS, MODEL_RELEASES, MODEL_ARTIFACTS,
+          SERIES_VERDICTS, EXPLANATIONS, SERVICE_STATUS);
 
   private Topics() {}
 

@@ -69,9 +69,11 @@ final class ParameterTransfer {
       try (DataOutputStream out = new DataOutputStream(bytes)) {
         from.saveParameters(out);
       }
+      ParameterArrays replaced = ParameterArrays.of(to);
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
         to.loadParameters(manager, in);
       }
+      replaced.closeReplaced();
     } catch (IOException | MalformedModelException e) {
       throw new IllegalArgumentException(what + " could not be copied: " + e.getMessage(), e);
     }

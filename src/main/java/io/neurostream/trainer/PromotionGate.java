@@ -11,10 +11,48 @@ import java.util.Locale;
  * recall may drop by more than {@code maxRecallDrop} (a better average must not hide a class the
  * new model stopped finding).
  *
+ * <p>Beside the slice-level figures the gate can judge the subject (series) level, where each
+ * holdout patient's slices are folded into one verdict as the verdict stage does: with
+ * {@code maxSeriesDrop} below 1, the candidate's series-level balanced accuracy may fall short of
+ * the served model's by at most that much (0: not worse at all).
+ *
  * @param minImprovement least gain of balanced accuracy, e.g. 0.01
  * @param maxRecallDrop largest allowed loss of any class's recall, e.g. 0.05
+ * @param maxSeriesDrop largest allowed loss of series-level balanced accuracy; 1 turns the check
+ *     off
  */
-public record PromotionGate(double minImprovement, double maxRecallDrop) {
+public record PromotionGate(double minImprovement, double maxRecallDrop, double maxSeriesDrop) {
+
+  /** A gate without the series-level check. */
+  public PromotionGate(double minImprovement, double maxRecallDrop) {
+    this(minImprovement, maxRecallDrop, 1.0);
+  }
+
+  /**
+   * Compares {@code candidate} with {@code current} at slice level, then at series level.
+   *
+   * @param candidateSeries the candidate's subject-level metrics on the same holdout
+   * @param currentSeries the served model's subject-level metrics on the same holdout
+   */
+  public Decision decide(EvaluationMetrics candidate, EvaluationMetrics current,
+      EvaluationMetrics candidateSeries, EvaluationMetrics currentSeries) {
+    Decision slices = decide(candidate, current);
+    double drop = currentSeries.balancedAccuracy() - candidateSeries.balancedAccuracy();
+    String figures = String.format(Locale.ROOT,
+        "series-level balanced accuracy %.4f vs %.4f (%+.4f) on %d holdout patients",
+        candidateSeries.balancedAccuracy(), currentSeries.balancedAccuracy(),
+        candidateSeries.balancedAccuracy() - currentSeries.balancedAccuracy(),
+        candidateSeries.count());
+    if (maxSeriesDrop < 1 && drop > maxSeriesDrop + 1e-12) {
+      String because = String.format(Locale.ROOT, "%s, at most -%.4f allowed", figures,
+          maxSeriesDrop);
+      return new Decision(false, slices.promote()
+          ? "rejected: " + because + " (slice level alone would promote: " + slices.reason() + ")"
+          : slices.reason() + "; " + because);
+    }
+    return new Decision(slices.promote(), slices.reason() + "; " + figures
+        + (maxSeriesDrop < 1 ? "" : " (series-level check off)"));
+  }
 
   /**
    * The verdict and why, in words an operator can act on.

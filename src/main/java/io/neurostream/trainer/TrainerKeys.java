@@ -77,6 +77,12 @@ public final class TrainerKeys implements ConfigKeySet {
       "trainer.promotion.max.recall.drop", number(0, 1), 0.05,
       "Promote only if no class's holdout recall drops by more than this.");
 
+  public static final ConfigKey<Double> MAX_SERIES_DROP = ConfigKey.of(
+      "trainer.promotion.max.series.drop", number(0, 1), 1.0,
+      "Promote only if the subject (series) level holdout balanced accuracy, each patient's "
+          + "slices folded into one verdict as the verdict stage does, drops by at most this; "
+          + "0 = must not be worse, 1 = check off.");
+
   public static final ConfigKey<String> ARTIFACT_STORE = ConfigKey.of(
       "trainer.artifact.store", ValueType.string(), "kafka",
       "Where artifacts go: kafka (chunks on " + Topics.MODEL_ARTIFACTS.name()
@@ -133,7 +139,7 @@ public final class TrainerKeys implements ConfigKeySet {
   public List<ConfigKey<?>> keys() {
     return List.of(MIN_NEW_LABELS, INTERVAL_MINUTES, MAX_ROUND_SECONDS, MODE, EPOCHS, PATIENCE,
         BATCH_SIZE, LEARNING_RATE, BACKBONE_LR_FACTOR, HOLDOUT_FRACTION, VALIDATION_FRACTION,
-        HOLDOUT_SALT, MIN_IMPROVEMENT, MAX_RECALL_DROP, ARTIFACT_STORE, RELEASES_KEEP,
+        HOLDOUT_SALT, MIN_IMPROVEMENT, MAX_RECALL_DROP, MAX_SERIES_DROP, ARTIFACT_STORE, RELEASES_KEEP,
         ARTIFACT_CHUNK_BYTES, PUBLISH_MAX_BYTES_PER_SECOND, TRANSACTIONAL_ID, BOOTSTRAP_BUNDLE,
         INITIAL_DEPTH, INITIAL_INPUT_SIZE, INITIAL_BACKBONE, DEVICE, SEED);
   }

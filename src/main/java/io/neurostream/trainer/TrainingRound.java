@@ -3,15 +3,20 @@ package io.neurostream.trainer;
 import ai.djl.Device;
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
+import io.neurostream.avro.SeriesAggregation;
+import io.neurostream.config.Plural;
 import io.neurostream.imaging.GrayImage;
 import io.neurostream.imaging.ImageDecodeException;
 import io.neurostream.imaging.ImageDecoder;
+import io.neurostream.model.ClassProbabilities;
 import io.neurostream.model.ComputeDevice;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.model.ScanClassifierModel;
 import io.neurostream.training.Augmentation;
+import io.neurostream.training.Evaluation;
 import io.neurostream.training.EvaluationMetrics;
 import io.neurostream.training.FeatureCache;
+import io.neurostream.training.SeriesMetrics;
 import io.neurostream.training.Training;
 import io.neurostream.training.TrainingData;
 import io.neurostream.training.TrainingExample;
@@ -40,6 +45,8 @@ final class TrainingRound {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRound.class);
   /** Share of a round's budget left for scoring and publishing after training. */
   private static final double AFTER_TRAINING_SHARE = 0.2;
+  /** Series-level figures fold a patient's slices as the verdict stage does by default. */
+  static final SeriesAggregation SERIES_AGGREGATION = SeriesAggregation.MEAN_PROBABILITY;
 
   private final TrainerConfig config;
   private final FeatureCache features;
@@ -125,21 +132,32 @@ final class TrainingRound {
         .build(), data(ex));
     EvaluationMetrics candidate = result.holdout();
     EvaluationMetrics served;
+    EvaluationMetrics servedSeries;
     try (ScanClassifierModel model = currentBundle.load(device())) {
-      served = Training.evaluate(model, ex.holdout(), config.batchSize(), features);
+      List<ClassProbabilities> p = Evaluation.predictions(model, ex.holdout(), config.batchSize(),
+          features);
+      served = EvaluationMetrics.of(labelIndices(ex.holdout()), p);
+      servedSeries = SeriesMetrics.of(ex.holdout(), p, SERIES_AGGREGATION);
     }
-    PromotionGate.Decision decision = config.gate().decide(candidate, served);
+    EvaluationMetrics candidateSeries;
+    try (ScanClassifierModel model = ModelBundle.open(result.bundle()).load(device())) {
+      candidateSeries = SeriesMetrics.of(ex.holdout(), Evaluation.predictions(model, ex.holdout(),
+          config.batchSize(), features), SERIES_AGGREGATION);
+    }
+    PromotionGate.Decision decision =
+        config.gate().decide(candidate, served, candidateSeries, servedSeries);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     ModelBundle bundle = ModelBundle.open(result.bundle());
     Map<String, String> provenance = provenance(bundle, labels, ex, trigger, newLabels, took);
     ReleaseDraft draft = new ReleaseDraft(
         decision.promote() ? ReleaseStatus.PROMOTED : ReleaseStatus.REJECTED,
         decision.reason() + " (round: " + trigger + ")",
-        current.getVersion(), metrics(result, candidate), served.asMap(), provenance);
+        current.getVersion(), withSeries(metrics(result, candidate), candidateSeries),
+        withSeries(served.asMap(), servedSeries), provenance);
     LOG.info(String.format(Locale.ROOT,
-        "round %s: %s vs %s on %d holdout scans -> %s in %.1f s (%d epochs, best %d%s)",
-        version, fmt(candidate), fmt(served), candidate.count(), draft.status(), took.toMillis() / 1e3,
-        result.history().size(), result.bestEpoch(),
+        "round %s: %s vs %s on %s -> %s in %.1f s (%s, best %d%s)",
+        version, fmt(candidate), fmt(served), Plural.of(candidate.count(), "holdout scan"), draft.status(),
+        took.toMillis() / 1e3, Plural.of(result.history().size(), "epoch"), result.bestEpoch(),
         provenance.containsKey("stopped_by_time") ? ", stopped by the time budget" : ""));
     return new Result(bundle, draft, took);
   }
@@ -183,7 +201,7 @@ final class TrainingRound {
     Examples ex = examples(labels, config.split(), bundle.metadata().spec().inputSize());
     if (!ex.holdout().isEmpty()) {
       try (ScanClassifierModel model = bundle.load(device())) {
-        metrics = Training.evaluate(model, ex.holdout(), config.batchSize(), features).asMap();
+        metrics = Evaluation.evaluate(model, ex.holdout(), config.batchSize(), features).asMap();
         scoredOn = ex.holdout().size() + " holdout scans";
       }
     }
@@ -251,6 +269,18 @@ final class TrainingRound {
     Map<String, Double> m = new LinkedHashMap<>(scored.asMap());
     m.put("validation.balanced_accuracy", result.validation().balancedAccuracy());
     return m;
+  }
+
+  /** The slice-level metrics with the series-level ones beside them, prefixed {@code series.}. */
+  private static Map<String, Double> withSeries(Map<String, Double> slices,
+      EvaluationMetrics series) {
+    Map<String, Double> m = new LinkedHashMap<>(slices);
+    series.asMap().forEach((k, v) -> m.put("series." + k, v));
+    return m;
+  }
+
+  private static int[] labelIndices(List<TrainingExample> examples) {
+    return examples.stream().mapToInt(TrainingExample::labelIndex).toArray();
   }
 
   private Device device() {

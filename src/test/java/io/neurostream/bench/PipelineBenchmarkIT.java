@@ -11,11 +11,15 @@ import io.neurostream.model.ScanClassifierModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bench pipeline} end to end on a small network: it runs, and its figures hang together. */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class PipelineBenchmarkIT {
 
   @TempDir Path dir;
@@ -43,10 +47,12 @@ class PipelineBenchmarkIT {
     for (double v : r.pipeline()) {
       assertThat(v).isPositive().isFinite();
     }
-    assertThat(r.ratio()).isEqualTo(r.pipelineScansPerSecond() / r.rawScansPerSecond());
-    assertThat(r.latencyRate()).isEqualTo(r.pipelineScansPerSecond() / 2);
     assertThat(r.p50Ms()).isPositive().isLessThanOrEqualTo(r.p99Ms());
     assertThat(r.meanBatch()).isBetween(1.0, 8.0);
-    assertThat(progress).anyMatch(line -> line.startsWith("2/2: raw "));
+    // each repeat reports the raw and pipeline figures it measured, in the order they ran
+    assertThat(progress).containsSubsequence(
+        String.format(Locale.ROOT, "1/2: raw %.1f scans/s, pipeline %.1f scans/s", r.raw()[0], r.pipeline()[0]),
+        String.format(Locale.ROOT, "2/2: raw %.1f scans/s, pipeline %.1f scans/s", r.raw()[1], r.pipeline()[1]));
+    assertThat(progress).anyMatch(line -> line.startsWith("latency at "));
   }
 }

@@ -2,9 +2,11 @@ package io.neurostream.classifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
+import static org.awaitility.Awaitility.await;
 
 import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ReleaseStatus;
+import io.neurostream.platform.KafkaStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,12 +15,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,20 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
  * once, per partition the model version never goes back, and resident memory after the tenth
  * swap stays within 10% of that after the first.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ClassifierHotSwapIT {
 
   static final String APP = "classifier-hotswap-it";
   static final Path LOG = Path.of("target", "it-logs", "classifier-hotswap-it.log");
   static final int RELEASES = 10;
   @TempDir static Path dir;
-  static KafkaStack stack;
+  @RegisterExtension static final KafkaStack stack = KafkaStack.withRegistry();
   static List<Path> bundles;
 
   @BeforeAll
   static void start() throws Exception {
     Files.createDirectories(LOG.getParent());
     Files.deleteIfExists(LOG);
-    stack = KafkaStack.start(dir.resolve("kafka"));
     List<String> versions = new ArrayList<>();
     for (int i = 0; i <= RELEASES; i++) {
       versions.add(version(i));
@@ -49,7 +54,6 @@ class ClassifierHotSwapIT {
 
   @AfterAll
   static void stop() {
-    stack.close();
   }
 
   static String version(int i) {
@@ -67,7 +71,7 @@ class ClassifierHotSwapIT {
         ClassifierProcess classifier = ClassifierProcess.start(LOG,
             // a fixed, pre-touched heap: what changes in RSS is native memory
             List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"),
-            List.of("--bootstrap", stack.bootstrap(), "--registry", stack.registry.url(),
+            List.of("--bootstrap", stack.bootstrap(), "--registry", stack.registryUrl(),
                 "--model", bundles.get(0).toString(), "--application-id", APP,
                 "--state-dir", dir.resolve("state").toString()))) {
       classifier.awaitReady(Duration.ofMinutes(3));
@@ -88,11 +92,8 @@ class ClassifierHotSwapIT {
       }, "scan-producer");
       producer.start();
       // the classifier serves a while first, so JIT and allocator warm-up is not counted as growth
-      long warm = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-      while (predictionsOut(classifier) < 800) {
-        assertThat(System.nanoTime()).as("warm-up predictions").isLessThan(warm);
-        Thread.sleep(200);
-      }
+      await("800 warm-up predictions").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+          .until(() -> predictionsOut(classifier) >= 800);
 
       // when ten releases are promoted one after another
       for (int r = 1; r <= RELEASES; r++) {
@@ -100,15 +101,13 @@ class ClassifierHotSwapIT {
         releases.publish(version, Files.readAllBytes(bundles.get(r)), ReleaseStatus.PROMOTED,
             io.neurostream.release.ArtifactDigest.sha256(Files.readAllBytes(
                 bundles.get(r))), Instant.now());
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (!version.equals(classifier.servedVersion())) {
-          assertThat(System.nanoTime()).as("swap to " + version).isLessThan(deadline);
-          Thread.sleep(100);
-        }
+        await("swap to " + version).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+            .until(() -> version.equals(classifier.servedVersion()));
         double before = predictionsOut(classifier);
-        while (predictionsOut(classifier) < before + 100) {
-          Thread.sleep(50); // let batches run on the new model
-        }
+        // let batches run on the new model
+        await("100 predictions on " + version).atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> predictionsOut(classifier) >= before + 100);
         long rss = 0;
         for (int sample = 0; sample < 5; sample++) {
           rss += classifier.rssKib() / 5;

@@ -1,5 +1,7 @@
 package io.neurostream.classifier;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -76,17 +78,13 @@ public final class ClassifierProcess implements AutoCloseable {
 
   /** Waits until {@code /ready} answers 200 (streams RUNNING and a model loaded). */
   public void awaitReady(Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError("classifier exited with " + process.exitValue() + "; see " + log);
-      }
-      if (readyBody() != null) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("classifier not ready within " + timeout + "; see " + log);
+    await("classifier ready (log: " + log + ")").atMost(timeout).pollInterval(Duration.ofMillis(200))
+        .until(() -> {
+          if (!process.isAlive()) {
+            throw new AssertionError("classifier exited with " + process.exitValue() + "; see " + log);
+          }
+          return readyBody() != null;
+        });
   }
 
   /** The body of {@code /ready} when it says ready, else null. */

@@ -10,6 +10,7 @@ import io.neurostream.avro.Prediction;
 import io.neurostream.config.CommonKeys;
 import io.neurostream.config.ConfigSources;
 import io.neurostream.config.Configuration;
+import io.neurostream.platform.KafkaStack;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,34 +23,37 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The classifier in this JVM with the real model path (a tiny ResNet bundle), against the embedded
  * broker and registry: exactly one prediction per scan, and malformed records as dead letters.
  */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class ClassifierServiceIT {
 
   static final String APP = "classifier-service-it";
   @TempDir static Path dir;
-  static KafkaStack stack;
+  @RegisterExtension static final KafkaStack stack = KafkaStack.withRegistry();
   static ClassifierService classifier;
   static ScanTraffic traffic;
 
   @BeforeAll
   static void start() throws Exception {
-    stack = KafkaStack.start(dir.resolve("kafka"));
     Path bundle = TinyBundles.write(dir.resolve("tiny-1.bundle"), "tiny-1");
     Configuration c = Configuration.load(ConfigSources.builder()
         .optEnv(Map.of())
         .optOverrides(Map.of(
             "bootstrap.servers", stack.bootstrap(),
-            "schema.registry.url", stack.registry.url(),
+            "schema.registry.url", stack.registryUrl(),
             "application.id", APP,
             "model.bundle", bundle.toString(),
             "metrics.port", "0",
@@ -70,7 +74,6 @@ class ClassifierServiceIT {
     if (classifier != null) {
       classifier.close();
     }
-    stack.close();
   }
 
   @Test
@@ -159,7 +162,7 @@ class ClassifierServiceIT {
     io.neurostream.phantom.PhantomDatasetWriter.write(
         io.neurostream.phantom.PhantomGenerator.builder().setSeed(9).optSize(64).build(),
         data, 4, 3, 1, false, n -> { });
-    String[] connection = {"--bootstrap", stack.bootstrap(), "--registry", stack.registry.url()};
+    String[] connection = {"--bootstrap", stack.bootstrap(), "--registry", stack.registryUrl()};
 
     // when ingest publishes them and the classifier has consumed them
     CliRun ingest = CliRun.of(concat(new String[] {"ingest", data.toString(), "--rate", "200"},

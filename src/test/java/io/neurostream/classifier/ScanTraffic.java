@@ -1,10 +1,13 @@
 package io.neurostream.classifier;
 
+import static org.awaitility.Awaitility.await;
+
 import io.neurostream.avro.DeadLetter;
 import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.imaging.GrayImage;
 import io.neurostream.kafka.Topics;
+import io.neurostream.platform.KafkaStack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,7 +90,6 @@ public final class ScanTraffic implements AutoCloseable {
    * partition: then everything it will ever write for the scans sent so far is committed.
    */
   public void awaitConsumed(String applicationId, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
     try (Admin admin = Admin.create(stack.client())) {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       for (int p = 0; p < Topics.SCANS.partitions(); p++) {
@@ -95,23 +97,20 @@ public final class ScanTraffic implements AutoCloseable {
       }
       Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
           admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-      while (true) {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin
-            .listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
-            .get(30, TimeUnit.SECONDS);
-        boolean done = ends.entrySet().stream().allMatch(e -> {
-          OffsetAndMetadata c = committed.get(e.getKey());
-          return e.getValue().offset() == 0 || (c != null && c.offset() >= e.getValue().offset());
-        });
-        if (done) {
-          return;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("application " + applicationId + " did not consume all scans "
-              + "within " + timeout + "; committed " + committed + ", end " + ends);
-        }
-        Thread.sleep(500);
-      }
+      await("application " + applicationId + " consumed every scan up to " + ends)
+          .atMost(timeout).pollInterval(Duration.ofMillis(500))
+          .untilAsserted(() -> {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin
+                .listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
+            for (var end : ends.entrySet()) {
+              OffsetAndMetadata c = committed.get(end.getKey());
+              long at = c == null ? 0 : c.offset();
+              if (end.getValue().offset() > 0 && at < end.getValue().offset()) {
+                throw new AssertionError(end.getKey() + " committed " + at + " of " + end.getValue().offset());
+              }
+            }
+          });
     }
   }
 

@@ -2,9 +2,10 @@ package io.neurostream.classifier;
 
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
+import io.neurostream.kafka.Topics;
+import io.neurostream.platform.KafkaStack;
 import io.neurostream.release.ArtifactDigest;
 import io.neurostream.release.KafkaArtifactStore;
-import io.neurostream.kafka.Topics;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;

@@ -67,7 +67,11 @@ class EvaluateCommandTest {
     assertThat(report.at("/metrics/count").asInt()).isEqualTo(8);
     assertThat(report.at("/metrics/confusion").size()).isEqualTo(4);
     assertThat(report.at("/flat/balanced_accuracy").isNumber()).isTrue();
-    assertThat(printed.toString()).contains("balanced accuracy").contains("confusion matrix");
+    // without subject information every image is its own subject
+    assertThat(report.at("/series/count").asInt()).isEqualTo(8);
+    assertThat(report.at("/series_flat/balanced_accuracy").isNumber()).isTrue();
+    assertThat(printed.toString()).contains("balanced accuracy").contains("confusion matrix")
+        .contains("slice level").contains("subject (series) level");
   }
 
   @Test

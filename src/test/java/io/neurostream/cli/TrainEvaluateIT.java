@@ -6,13 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neurostream.model.ModelBundle;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The acceptance path of the model core, as an operator runs it: generate phantoms, train a reduced
  * ResNet on them, evaluate the bundle on the subject-level holdout.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class TrainEvaluateIT {
 
   @TempDir Path dir;

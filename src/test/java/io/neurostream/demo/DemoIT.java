@@ -9,14 +9,17 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo end to end with small options, everything real: embedded broker and registry, the
  * classifier and the trainer services, a trained initial model, a fine-tune round and its hot-swap.
  */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 class DemoIT {
 
   @TempDir Path dir;

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.neurostream.avro.ScanEvent;
+import io.neurostream.platform.KafkaStack;
 import io.neurostream.platform.registry.EmbeddedSchemaRegistry;
-import io.neurostream.platform.registry.KraftCluster;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +36,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are read by theirs, field for field; their bytes carry magic 0 and the id our registry assigned.
  * Runs {@code src/test/js/confluent-compat.mjs} with node (needs {@code npm ci} in src/test/js).
  */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class ConfluentJsCompatibilityIT {
 
   private static final Path JS_DIR = Path.of("src", "test", "js");
@@ -55,9 +57,9 @@ class ConfluentJsCompatibilityIT {
   void shouldExchangeScanEventsFieldForFieldWithConfluentsJavaScriptSerde(@TempDir Path dir)
       throws Exception {
     requireNodeModules();
-    try (KraftCluster kafka = KraftCluster.start();
+    try (KafkaStack kafka = KafkaStack.brokerOnly().start();
         EmbeddedSchemaRegistry registry =
-            EmbeddedSchemaRegistry.start(0, kafka.bootstrapServers())) {
+            EmbeddedSchemaRegistry.start(0, kafka.bootstrap())) {
       Map<String, Object> serdeConfig = Map.of(SchemaRegistryConfig.URL, registry.url());
       String javaToJs = "compat.java-to-js";
       String jsToJava = "compat.js-to-java";
@@ -69,7 +71,7 @@ class ConfluentJsCompatibilityIT {
       }
       try (Serde<ScanEvent> serde = AvroSerdes.specific(ScanEvent.class, serdeConfig, false);
           KafkaProducer<String, ScanEvent> producer = new KafkaProducer<>(
-              Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+              Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap(),
                   ProducerConfig.ACKS_CONFIG, "all"),
               new StringSerializer(), serde.serializer())) {
         for (ScanEvent scan : sent) {
@@ -80,8 +82,9 @@ class ConfluentJsCompatibilityIT {
 
       // when: the JavaScript side produces its own ScanEvents and consumes ours
       Path schemaFile = dir.resolve("ScanEvent.avsc");
-      Files.writeString(schemaFile, ScanEvent.getClassSchema().toString());
-      List<JsonNode> events = runNode(kafka.bootstrapServers(), registry.url(), schemaFile,
+      // the contract, as our serializer registers it (without Avro's Java-only properties)
+      Files.writeString(schemaFile, JavaProperties.strip(ScanEvent.getClassSchema()).toString());
+      List<JsonNode> events = runNode(kafka.bootstrap(), registry.url(), schemaFile,
           jsToJava, javaToJs);
 
       // then: JS read what Java wrote, field for field
@@ -98,7 +101,7 @@ class ConfluentJsCompatibilityIT {
       // and: JS registered the same schema under its subject and got the id our registry assigned
       JsonNode registered = ofEvent(events, "registered").get(0);
       RestSchemaRegistryClient client = RestSchemaRegistryClient.fromConfig(serdeConfig);
-      int id = client.getId(jsToJava + "-value", ScanEvent.getClassSchema());
+      int id = client.getId(jsToJava + "-value", JavaProperties.strip(ScanEvent.getClassSchema()));
       assertThat(registered.get("id").asInt()).isEqualTo(id);
       assertThat(client.getLatest(javaToJs + "-value").id())
           .as("one global id for one schema, whichever client registered it").isEqualTo(id);
@@ -106,7 +109,7 @@ class ConfluentJsCompatibilityIT {
       // and: Java reads what JS wrote, whose raw bytes are magic 0 + that id
       List<JsonNode> produced = ofEvent(events, "produced");
       assertThat(produced).hasSize(COUNT);
-      List<ConsumerRecord<String, byte[]>> raw = readRaw(kafka.bootstrapServers(), jsToJava, COUNT);
+      List<ConsumerRecord<String, byte[]>> raw = readRaw(kafka.bootstrap(), jsToJava, COUNT);
       try (Serde<ScanEvent> specific = AvroSerdes.specific(ScanEvent.class, serdeConfig, false);
           Serde<GenericRecord> generic = AvroSerdes.generic(serdeConfig, false);
           Serde<ScanEvent> reencode = AvroSerdes.specific(ScanEvent.class, serdeConfig, false)) {
@@ -176,7 +179,7 @@ class ConfluentJsCompatibilityIT {
    * Installs the pinned JS packages from the committed lockfile when they are missing, so the
    * README's test command alone runs this test on a machine with Node.js and npm.
    */
-  private static void requireNodeModules() throws Exception {
+  static void requireNodeModules() throws Exception {
     if (Files.isDirectory(JS_DIR.resolve("node_modules/@confluentinc/schemaregistry"))
         && Files.isDirectory(JS_DIR.resolve("node_modules/kafkajs"))) {
       return;

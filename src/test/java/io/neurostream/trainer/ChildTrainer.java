@@ -1,5 +1,6 @@
 package io.neurostream.trainer;
 
+import io.neurostream.platform.KafkaStack;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -44,7 +45,7 @@ final class ChildTrainer implements AutoCloseable {
     reader.start();
   }
 
-  static ChildTrainer start(String name, TestStack stack, Path stateDir, Map<String, String> settings) {
+  static ChildTrainer start(String name, KafkaStack stack, Path stateDir, Map<String, String> settings) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
@@ -57,8 +58,8 @@ final class ChildTrainer implements AutoCloseable {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("io.neurostream.cli.NeuroStream");
     cmd.add("trainer");
-    cmd.add("--bootstrap=" + stack.kafka.bootstrapServers());
-    cmd.add("--registry=" + stack.registry.url());
+    cmd.add("--bootstrap=" + stack.bootstrap());
+    cmd.add("--registry=" + stack.registryUrl());
     cmd.add("--state-dir=" + stateDir);
     cmd.add("--metrics-port=0");
     settings.forEach((k, v) -> cmd.add("--set=" + k + "=" + v));

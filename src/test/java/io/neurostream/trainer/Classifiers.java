@@ -8,6 +8,7 @@ import io.neurostream.classifier.ClassifierService;
 import io.neurostream.config.CommonKeys;
 import io.neurostream.config.ConfigSources;
 import io.neurostream.config.Configuration;
+import io.neurostream.platform.KafkaStack;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -18,11 +19,11 @@ final class Classifiers {
 
   private Classifiers() {}
 
-  static ClassifierService start(TestStack stack, Path stateDir, String instance) throws InterruptedException {
+  static ClassifierService start(KafkaStack stack, Path stateDir, String instance) throws InterruptedException {
     return start(stack, stateDir, instance, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
-  static ClassifierService start(TestStack stack, Path stateDir, String instance,
+  static ClassifierService start(KafkaStack stack, Path stateDir, String instance,
       PrometheusMeterRegistry registry) throws InterruptedException {
     Map<String, String> s = stack.settings(stateDir.resolve(instance));
     s.put("application.id", "trainer-it-classifier");

@@ -7,10 +7,11 @@ import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.avro.ScanIdentity;
 import io.neurostream.imaging.GrayImage;
-import io.neurostream.phantom.PhantomGenerator;
-import io.neurostream.phantom.PhantomSubject;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.ClassProbabilities;
+import io.neurostream.phantom.PhantomGenerator;
+import io.neurostream.phantom.PhantomSubject;
+import io.neurostream.platform.KafkaStack;
 import io.neurostream.training.EvaluationMetrics;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -71,9 +72,9 @@ final class PhantomScans {
   }
 
   /** Publishes scans of {@code slices} under {@code idPrefix + scanId}. */
-  static void sendScans(TestStack stack, List<Slice> slices, String idPrefix) {
+  static void sendScans(KafkaStack stack, List<Slice> slices, String idPrefix) {
     try (KafkaProducer<String, ScanEvent> p = new KafkaProducer<>(producerProps(stack),
-        Topics.SCANS.keySerde(stack.serde()).serializer(), Topics.SCANS.valueSerde(stack.serde()).serializer())) {
+        Topics.SCANS.keySerde(stack.serdeConfig()).serializer(), Topics.SCANS.valueSerde(stack.serdeConfig()).serializer())) {
       for (Slice s : slices) {
         String id = idPrefix + s.scanId();
         p.send(new ProducerRecord<>(Topics.SCANS.name(), id, scan(id, s.patient(), s.image())));
@@ -83,9 +84,9 @@ final class PhantomScans {
   }
 
   /** Publishes a label per slice, the stage given by {@code labelOf}. */
-  static void sendLabels(TestStack stack, List<Slice> slices, Function<Slice, DementiaStage> labelOf) {
+  static void sendLabels(KafkaStack stack, List<Slice> slices, Function<Slice, DementiaStage> labelOf) {
     try (KafkaProducer<String, LabeledScan> p = new KafkaProducer<>(producerProps(stack),
-        Topics.LABELS.keySerde(stack.serde()).serializer(), Topics.LABELS.valueSerde(stack.serde()).serializer())) {
+        Topics.LABELS.keySerde(stack.serdeConfig()).serializer(), Topics.LABELS.valueSerde(stack.serdeConfig()).serializer())) {
       for (Slice s : slices) {
         LabeledScan label = LabeledScan.newBuilder().setScan(scan(s.scanId(), s.patient(), s.image()))
             .setLabel(labelOf.apply(s)).setLabeler("radiologist-1").setLabeledAt(Instant.now()).build();
@@ -95,7 +96,7 @@ final class PhantomScans {
     }
   }
 
-  private static Map<String, Object> producerProps(TestStack stack) {
+  private static Map<String, Object> producerProps(KafkaStack stack) {
     Map<String, Object> props = new HashMap<>(stack.client());
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -103,14 +104,14 @@ final class PhantomScans {
   }
 
   /** Every committed prediction so far, by scan id. */
-  static Map<String, Prediction> predictions(TestStack stack) {
+  static Map<String, Prediction> predictions(KafkaStack stack) {
     Map<String, Object> props = new HashMap<>(stack.client());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "it-predictions-" + UUID.randomUUID());
     Map<String, Prediction> out = new HashMap<>();
     try (KafkaConsumer<String, Prediction> c = new KafkaConsumer<>(props,
-        Topics.PREDICTIONS.keySerde(stack.serde()).deserializer(),
-        Topics.PREDICTIONS.valueSerde(stack.serde()).deserializer())) {
+        Topics.PREDICTIONS.keySerde(stack.serdeConfig()).deserializer(),
+        Topics.PREDICTIONS.valueSerde(stack.serdeConfig()).deserializer())) {
       List<TopicPartition> tps = new ArrayList<>();
       c.partitionsFor(Topics.PREDICTIONS.name()).forEach(i -> tps.add(new TopicPartition(i.topic(), i.partition())));
       c.assign(tps);

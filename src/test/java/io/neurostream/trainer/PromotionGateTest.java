@@ -56,4 +56,32 @@ class PromotionGateTest {
     assertThat(d.promote()).isFalse();
     assertThat(d.reason()).contains("needs +0.0100").contains("Non_Demented").contains("Very_Mild_Demented");
   }
+
+  @Test
+  void shouldRejectACandidateBetterOnSlicesButWorseOnPatientsWhenTheSeriesCheckIsOn() {
+    PromotionGate strict = new PromotionGate(0.01, 0.05, 0.0);
+    // slice level improves; series (patient) level loses 0.05
+    PromotionGate.Decision d = strict.decide(scored(9, 8, 7, 6), scored(8, 7, 7, 5),
+        scored(8, 8, 8, 8), scored(9, 9, 8, 8));
+    assertThat(d.promote()).isFalse();
+    assertThat(d.reason()).startsWith("rejected: series-level balanced accuracy 0.8000 vs 0.8500")
+        .contains("slice level alone would promote");
+  }
+
+  @Test
+  void shouldPromoteWhenThePatientLevelHoldsAndReportItsFigures() {
+    PromotionGate strict = new PromotionGate(0.01, 0.05, 0.0);
+    PromotionGate.Decision d = strict.decide(scored(9, 8, 7, 6), scored(8, 7, 7, 5),
+        scored(9, 9, 8, 8), scored(9, 9, 8, 8));
+    assertThat(d.promote()).isTrue();
+    assertThat(d.reason()).contains("series-level balanced accuracy 0.8500 vs 0.8500 (+0.0000)");
+  }
+
+  @Test
+  void shouldOnlyReportTheSeriesLevelWhenItsCheckIsOff() {
+    PromotionGate.Decision d = gate.decide(scored(9, 8, 7, 6), scored(8, 7, 7, 5),
+        scored(1, 1, 1, 1), scored(9, 9, 9, 9));
+    assertThat(d.promote()).isTrue();
+    assertThat(d.reason()).contains("series-level check off");
+  }
 }

@@ -5,39 +5,42 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
-import io.neurostream.release.ArtifactException;
-import io.neurostream.release.ArtifactStores;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.ModelBundle;
+import io.neurostream.platform.KafkaStack;
+import io.neurostream.release.ArtifactException;
+import io.neurostream.release.ArtifactStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Releases through a real broker and registry: one stack for the class, a fresh history per test. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class ReleaseOperationsIT {
 
   @TempDir Path dir;
-  private TestStack stack;
+  @RegisterExtension static final KafkaStack stack = KafkaStack.withRegistry();
   private Path v1;
   private Path v2;
   private Path v3;
 
   @BeforeAll
   void startStack(@TempDir Path stackDir) {
-    stack = TestStack.start(stackDir);
   }
 
   @AfterAll
   void stopStack() {
-    stack.close();
   }
 
   private ReleaseOperations operations(String prefix) throws Exception {
@@ -45,7 +48,7 @@ class ReleaseOperationsIT {
     v1 = TestStack.randomBundle(dir, prefix + "-v1", 1);
     v2 = TestStack.randomBundle(dir, prefix + "-v2", 2);
     v3 = TestStack.randomBundle(dir, prefix + "-v3", 3);
-    return new ReleaseOperations(stack.trainerConfig(dir.resolve("state"), Map.of()));
+    return new ReleaseOperations(TestStack.trainerConfig(stack, dir.resolve("state"), Map.of()));
   }
 
   @Test
@@ -105,11 +108,11 @@ class ReleaseOperationsIT {
     int code = io.neurostream.cli.NeuroStream.commandLine().execute("train", "--data", data.toString(),
         "--out", dir.resolve("trained.bundle").toString(), "--epochs", "1", "--depth", "18",
         "--image-size", "40", "--hidden-units", "16", "--batch-size", "8", "--model-version", "d-trained",
-        "--publish", "--bootstrap", stack.kafka.bootstrapServers(), "--registry", stack.registry.url());
+        "--publish", "--bootstrap", stack.bootstrap(), "--registry", stack.registryUrl());
 
     // then that very bundle is the served release
     assertThat(code).isZero();
-    try (ReleaseOperations ops = new ReleaseOperations(stack.trainerConfig(dir.resolve("state"), Map.of()))) {
+    try (ReleaseOperations ops = new ReleaseOperations(TestStack.trainerConfig(stack, dir.resolve("state"), Map.of()))) {
       ModelRelease served = ops.history().served().orElseThrow();
       assertThat(served.getVersion()).isEqualTo("d-trained");
       assertThat(served.getArtifactSha256()).isEqualTo(ModelBundle.open(dir.resolve("trained.bundle")).sha256());
@@ -121,7 +124,7 @@ class ReleaseOperationsIT {
   void shouldPublishToASharedDirectoryWhenConfigured() throws Exception {
     // given the file store instead of Kafka
     Path shared = dir.resolve("shared");
-    TrainerConfig config = stack.trainerConfig(dir.resolve("state"),
+    TrainerConfig config = TestStack.trainerConfig(stack, dir.resolve("state"),
         Map.of("trainer.artifact.store", shared.toUri().toString()));
     Path e1 = TestStack.randomBundle(dir, "e-v1", 1);
     Path e2 = TestStack.randomBundle(dir, "e-v2", 2);
@@ -144,7 +147,7 @@ class ReleaseOperationsIT {
 
   @Test
   void shouldDeleteArtifactsBeyondTheKeptOnesButNeverTheServedOne() throws Exception {
-    TrainerConfig config = stack.trainerConfig(dir.resolve("state"), Map.of());
+    TrainerConfig config = TestStack.trainerConfig(stack, dir.resolve("state"), Map.of());
     ArtifactStores stores = new ArtifactStores(stack.client(), Duration.ofSeconds(30));
     try (ReleaseOperations ops = operations("c");
         Admin admin = Admin.create(stack.client())) {

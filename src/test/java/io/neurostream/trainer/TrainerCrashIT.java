@@ -9,6 +9,7 @@ import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
 import io.neurostream.classifier.ClassifierService;
 import io.neurostream.kafka.Topics;
+import io.neurostream.platform.KafkaStack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,22 +27,24 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trainer killed hard (SIGKILL of its JVM) during training and during publication: no partial
  * release ever reaches a classifier, and a restarted trainer carries on from the topics.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class TrainerCrashIT {
 
   @TempDir Path dir;
 
   @Test
   void shouldLeaveNothingPartialWhenKilledAndCarryOnAfterARestart() throws Exception {
-    try (TestStack stack = TestStack.start(dir.resolve("stack"))) {
+    try (KafkaStack stack = KafkaStack.withRegistry().start()) {
       // given a classifier serving the initial model, and labels waiting for a round
       String initial;
-      try (ReleaseOperations ops = new ReleaseOperations(stack.trainerConfig(dir.resolve("ops"), Map.of()))) {
+      try (ReleaseOperations ops = new ReleaseOperations(TestStack.trainerConfig(stack, dir.resolve("ops"), Map.of()))) {
         initial = ops.publish(PhantomFixture.copy(PhantomFixture.freshHead(), dir.resolve("initial")),
             ReleaseStatus.PROMOTED, "initial release").getVersion();
       }
@@ -129,13 +133,13 @@ class TrainerCrashIT {
     }
   }
 
-  private static ReleaseHistory history(TestStack stack) {
+  private static ReleaseHistory history(KafkaStack stack) {
     return ReleaseHistory.read(Topics.MODEL_RELEASES.name(), stack.client(),
-        Topics.MODEL_RELEASES.valueSerde(stack.serde()).deserializer(), Duration.ofSeconds(30));
+        Topics.MODEL_RELEASES.valueSerde(stack.serdeConfig()).deserializer(), Duration.ofSeconds(30));
   }
 
   /** Chunk records of {@code version} on the artifacts topic, as a reader at {@code isolation} sees them. */
-  private static int chunks(TestStack stack, String version, String isolation) {
+  private static int chunks(KafkaStack stack, String version, String isolation) {
     Map<String, Object> props = new HashMap<>(stack.client());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "it-chunks-" + UUID.randomUUID());

@@ -12,6 +12,7 @@ import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ReleaseStatus;
 import io.neurostream.classifier.ClassifierService;
 import io.neurostream.cli.NeuroStream;
+import io.neurostream.platform.KafkaStack;
 import io.neurostream.training.EvaluationMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,13 +42,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 class TrainerLoopIT {
 
   /** Labeled phantoms: 160 patients × 3 slices, all four stages equally often. */
   private static final int LABELS = 480;
 
   private Path dir;
-  private TestStack stack;
+  @RegisterExtension static final KafkaStack stack = KafkaStack.withRegistry();
   private ClassifierService classifierA;
   private ClassifierService classifierB;
   private TrainerService trainer;
@@ -59,7 +64,6 @@ class TrainerLoopIT {
   @BeforeAll
   void startTheLoop(@TempDir Path dir) throws Exception {
     this.dir = dir;
-    stack = TestStack.start(dir.resolve("stack"));
     initialBundle = PhantomFixture.copy(PhantomFixture.freshHead(), dir.resolve("initial"));
     // with no release yet, the trainer publishes its bootstrap bundle: the weak initial model, a
     // backbone that has seen phantoms under an untrained head
@@ -88,7 +92,7 @@ class TrainerLoopIT {
     t.put("trainer.promotion.max.recall.drop", "0.5");
     t.put("trainer.device", "cpu");
     t.put("trainer.bootstrap.bundle", initialBundle.toString());
-    return stack.trainerConfig(dir.resolve("trainer"), t);
+    return TestStack.trainerConfig(stack, dir.resolve("trainer"), t);
   }
 
   @AfterAll
@@ -188,8 +192,8 @@ class TrainerLoopIT {
     assumeTrue(promotedVersion != null, "needs two promoted versions");
     // when an operator rolls back to the initial release
     int code = NeuroStream.commandLine().execute("models", "rollback", initialVersion,
-        "--reason", "audit", "--bootstrap", stack.kafka.bootstrapServers(),
-        "--registry", stack.registry.url());
+        "--reason", "audit", "--bootstrap", stack.bootstrap(),
+        "--registry", stack.registryUrl());
     long rolledBackAt = System.nanoTime();
     assertThat(code).isZero();
 
@@ -207,7 +211,7 @@ class TrainerLoopIT {
     }
     // and the history shows the whole story
     assertThat(NeuroStream.commandLine().execute("models", "list", "--bootstrap",
-        stack.kafka.bootstrapServers(), "--registry", stack.registry.url())).isZero();
+        stack.bootstrap(), "--registry", stack.registryUrl())).isZero();
   }
 
   private boolean servedBy(String version) {

@@ -113,8 +113,8 @@ class HeadTrainingTest {
     Path v0 = initialBundle();
     try (ScanClassifierModel model = ModelBundle.load(v0, Device.cpu())) {
       // when
-      EvaluationMetrics whole = Training.evaluate(model, data.test(), 8);
-      EvaluationMetrics cached = Training.evaluate(model, data.test(), 8, BackboneFeatureCache.inMemory());
+      EvaluationMetrics whole = Evaluation.evaluate(model, data.test(), 8);
+      EvaluationMetrics cached = Evaluation.evaluate(model, data.test(), 8, BackboneFeatureCache.inMemory());
 
       // then
       assertThat(cached.balancedAccuracy()).isEqualTo(whole.balancedAccuracy());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.neurostream.avro.LabeledScan;
 import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ScanEvent;
+import io.neurostream.platform.KafkaStack;
 import io.neurostream.serde.AvroSerdes;
 import io.neurostream.serde.RestSchemaRegistryClient;
 import io.neurostream.serde.SchemaRegistryConfig;
@@ -13,6 +14,7 @@ import io.neurostream.serde.SchemaRegistryException;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -22,18 +24,20 @@ import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The Kafka-backed registry against a real in-process KRaft broker: what it stores in
  * {@code _schemas} survives a restart of the registry.
  */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class SchemaRegistryRestartIT {
 
-  private static KraftCluster kafka;
+  private static KafkaStack kafka;
 
   @BeforeAll
   static void startKafka() throws Exception {
-    kafka = KraftCluster.start();
+    kafka = KafkaStack.brokerOnly().start();
   }
 
   @AfterAll
@@ -51,7 +55,7 @@ class SchemaRegistryRestartIT {
     int scanId;
     int predictionId;
     byte[] written;
-    try (EmbeddedSchemaRegistry first = EmbeddedSchemaRegistry.start(0, kafka.bootstrapServers())) {
+    try (EmbeddedSchemaRegistry first = EmbeddedSchemaRegistry.start(0, kafka.bootstrap())) {
       RestSchemaRegistryClient client = client(first);
       scanId = client.register("mri.scans-value", ScanEvent.getClassSchema());
       predictionId = client.register("mri.predictions-value", Prediction.getClassSchema());
@@ -65,7 +69,7 @@ class SchemaRegistryRestartIT {
     }
 
     // when: a new registry starts on the same broker
-    try (EmbeddedSchemaRegistry second = EmbeddedSchemaRegistry.start(0, kafka.bootstrapServers())) {
+    try (EmbeddedSchemaRegistry second = EmbeddedSchemaRegistry.start(0, kafka.bootstrap())) {
       RestSchemaRegistryClient client = client(second);
 
       // then: same schema, same id; old ids resolve; a new schema gets a fresh id
@@ -88,7 +92,7 @@ class SchemaRegistryRestartIT {
     }
 
     // and a third start still continues the sequence
-    try (EmbeddedSchemaRegistry third = EmbeddedSchemaRegistry.start(0, kafka.bootstrapServers())) {
+    try (EmbeddedSchemaRegistry third = EmbeddedSchemaRegistry.start(0, kafka.bootstrap())) {
       RestSchemaRegistryClient client = client(third);
       int next = client.register("fresh-value", io.neurostream.avro.DeadLetter.getClassSchema());
       assertThat(next).isGreaterThan(client.getLatest("mri.labels-value").id());
@@ -97,9 +101,9 @@ class SchemaRegistryRestartIT {
 
   @Test
   void shouldKeepSchemasInACompactedSinglePartitionTopic() throws Exception {
-    try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(0, kafka.bootstrapServers());
+    try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(0, kafka.bootstrap());
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers()))) {
+            kafka.bootstrap()))) {
       client(registry).register("topic-check-value", ScanEvent.getClassSchema());
 
       TopicDescription topic = admin.describeTopics(List.of("_schemas")).allTopicNames().get()
