@@ -55,7 +55,8 @@ def main() -> None:
     print(f"# torch={torch.__version__} torchvision={torchvision.__version__} threads={torch.get_num_threads()} "
           f"interop={torch.get_num_interop_threads()} mkldnn={torch.backends.mkldnn.is_available()} "
           f"channels_last={args.channels_last} jit={args.jit} OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '(unset)')}")
-    print(f"{'batch':>6} {'median_ms':>12} {'min_ms':>10} {'max_ms':>10} {'img_per_s':>12} {'cpu_ms_img':>12}")
+    print(f"{'batch':>6} {'median_ms':>12} {'min_ms':>10} {'max_ms':>10} {'img_per_s':>12} {'cpu_ms_img':>12}"
+          f" {'cores_busy':>12}")
     for batch in batch_sizes:
         x = torch.randn(batch, 3, size, size)
         if args.channels_last:
@@ -65,14 +66,16 @@ def main() -> None:
             for _ in range(args.warmup):
                 model(x)
             times = []
+            cpu1, wall1 = time.process_time(), time.perf_counter()
             for _ in range(args.repeats):
                 t0 = time.perf_counter()
                 model(x)
                 times.append((time.perf_counter() - t0) * 1000)
+        cores = (time.process_time() - cpu1) / (time.perf_counter() - wall1)
         cpu_ms_img = (time.process_time() - cpu0) * 1000 / ((args.warmup + args.repeats) * batch)
         median = statistics.median(times)
         print(f"{batch:>6} {median:>12.2f} {min(times):>10.2f} {max(times):>10.2f} {batch * 1000 / median:>12.2f}"
-              f" {cpu_ms_img:>12.2f}", flush=True)
+              f" {cpu_ms_img:>12.2f} {cores:>12.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -62,6 +62,11 @@ public final class BenchEngineCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   int workers;
 
+  @Option(names = "--precision", defaultValue = "auto",
+      description = "Compiled graph precision: fp32, bf16 or auto (bf16 where the CPU has"
+          + " AVX512_BF16 and it agrees with fp32 on a phantom check set; default: ${DEFAULT-VALUE}).")
+  String precision;
+
   @Option(names = "--model", paramLabel = "BUNDLE",
       description = "Bundle to serve; default: random weights of --depth at --image-size.")
   Path model;
@@ -70,7 +75,8 @@ public final class BenchEngineCommand implements Callable<Integer> {
   public Integer call() {
     DjlDefaults.apply();
     ModelSpec spec = ModelSpec.builder().optDepth(depth).optInputSize(imageSize).optChannels(channels).build();
-    ServingOptions serving = new ServingOptions(ServingOptions.Graph.parse(graph), workers);
+    ServingOptions serving = new ServingOptions(ServingOptions.Graph.parse(graph), workers,
+        ServingOptions.Precision.parse(precision));
     EngineBenchmark.Options options = new EngineBenchmark.Options(spec, batchSizes, repeats, warmup,
         device, forward, serving, model);
     EngineBenchmark.Result result = EngineBenchmark.run(options, System.err::println);

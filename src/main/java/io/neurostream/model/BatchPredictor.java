@@ -4,6 +4,8 @@ import ai.djl.Device;
 import io.neurostream.imaging.GrayImage;
 import io.neurostream.imaging.ImageDecodeException;
 import io.neurostream.model.engine.ForwardPass;
+import io.neurostream.phantom.PhantomGenerator;
+import io.neurostream.phantom.PhantomSubject;
 import io.neurostream.model.engine.InferenceWorkers;
 import io.neurostream.model.engine.ServingOptions;
 import io.neurostream.model.engine.ServingPath;
@@ -49,8 +51,10 @@ public final class BatchPredictor implements AutoCloseable {
     this.preprocessor = new ScanPreprocessor(model.spec(), model.normalization());
     ScanNetwork network = model.network();
     ai.djl.ndarray.types.Shape image = network.inputShape(1).slice(1);
+    ServingPath.CheckSet checkSet = options.precision() == ServingOptions.Precision.FP32
+        ? null : checkSet(model.spec().inputSize());
     this.path = ServingPath.open(model.model(), network.backbone(), network.head(), image,
-        maxForwardBatch, options);
+        maxForwardBatch, options, checkSet);
     int cores = Runtime.getRuntime().availableProcessors();
     InferenceWorkers w = null;
     try {
@@ -70,6 +74,32 @@ public final class BatchPredictor implements AutoCloseable {
     LOG.info("serving {} with {} ({} worker(s) x {} operator thread(s))",
         model.spec().architecture(), path.description(), workers.workers(),
         workers.threadsPerWorker());
+  }
+
+  /** Synthetic subjects whose slices reduced precision must classify as fp32 does. */
+  static final int CHECK_SUBJECTS = 16;
+  static final int CHECK_SLICES_PER_SUBJECT = 4;
+  static final long CHECK_SEED = 12;
+
+  /**
+   * The check set for reduced precision: {@value #CHECK_SUBJECTS} phantom subjects of every stage
+   * (seeded), {@value #CHECK_SLICES_PER_SUBJECT} slices each, preprocessed as served.
+   */
+  private ServingPath.CheckSet checkSet(int size) {
+    PhantomGenerator generator = PhantomGenerator.builder().setSeed(CHECK_SEED).optSize(size)
+        .build();
+    List<GrayImage> images = new ArrayList<>();
+    for (PhantomSubject subject : generator.subjects(CHECK_SUBJECTS, CHECK_SLICES_PER_SUBJECT)) {
+      for (int slice = 0; slice < CHECK_SLICES_PER_SUBJECT; slice++) {
+        images.add(generator.render(subject, slice));
+      }
+    }
+    int per = preprocessor.valuesPerImage();
+    float[] values = new float[per * images.size()];
+    for (int i = 0; i < images.size(); i++) {
+      preprocessor.write(images.get(i), values, i * per);
+    }
+    return new ServingPath.CheckSet(values, images.size());
   }
 
   /** The model this predictor serves. */

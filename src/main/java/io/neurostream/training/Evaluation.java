@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.neurostream.imaging.GrayImage;
 import io.neurostream.model.BatchPredictor;
+import io.neurostream.model.engine.ServingOptions;
 import io.neurostream.model.ClassProbabilities;
 import io.neurostream.model.ModelSpec;
 import io.neurostream.model.ScanClassifierModel;
@@ -80,7 +81,9 @@ public final class Evaluation {
   public static List<ClassProbabilities> predict(
       ScanClassifierModel model, List<TrainingExample> examples, int batchSize) {
     // a fresh predictor: a predictor caches parameter arrays, which a restore replaces
-    try (BatchPredictor predictor = model.newBatchPredictor()) {
+    // fp32, since these predictions gate releases (bf16 serves only after its own check)
+    try (BatchPredictor predictor = model.newBatchPredictor(
+        ServingOptions.defaults().withPrecision(ServingOptions.Precision.FP32))) {
       List<ClassProbabilities> out = new ArrayList<>(examples.size());
       for (int i = 0; i < examples.size(); i += batchSize) {
         List<GrayImage> images = new ArrayList<>();

@@ -110,8 +110,9 @@ class ServingPathParityTest {
 
     for (Graph graph : List.of(Graph.AUTO, Graph.IMPERATIVE)) {
       for (int workers : List.of(1, 2, 3)) {
-        // when the same batch goes through each path
-        List<ClassProbabilities> got = predict(new ServingOptions(graph, workers), IMAGES);
+        // when the same batch goes through each full-precision path
+        List<ClassProbabilities> got = predict(
+            new ServingOptions(graph, workers, ServingOptions.Precision.FP32), IMAGES);
 
         // then
         assertSame(got, reference);
@@ -121,12 +122,51 @@ class ServingPathParityTest {
 
   @Test
   void shouldGiveEachImageTheSameResultAloneAndInAnySplitOfTheBatch() {
-    try (BatchPredictor p = model.newBatchPredictor(new ServingOptions(Graph.AUTO, 2))) {
+    try (BatchPredictor p = model.newBatchPredictor(
+        new ServingOptions(Graph.AUTO, 2, ServingOptions.Precision.FP32))) {
       List<ClassProbabilities> all = p.predictImages(IMAGES);
       List<ClassProbabilities> parts = new ArrayList<>(p.predictImages(IMAGES.subList(0, 1)));
       parts.addAll(p.predictImages(IMAGES.subList(1, 6)));
       parts.addAll(p.predictImages(IMAGES.subList(6, 11)));
       assertSame(parts, all);
+    }
+  }
+
+  @Test
+  void shouldServeBf16OnlyWhenItAgreesWithFp32AndStayWithinTheStatedAgreement() {
+    // given the reference predictions
+    List<ClassProbabilities> reference = predict(ServingOptions.reference(), IMAGES);
+
+    // when bf16 is asked for
+    try (BatchPredictor p = model.newBatchPredictor(
+        new ServingOptions(Graph.AUTO, 1, ServingOptions.Precision.BF16))) {
+      List<ClassProbabilities> got = p.predictImages(IMAGES);
+      System.out.println("bf16 request served as: " + p.servingPath());
+
+      // then it serves bf16 only with a passed check, else fp32 saying why
+      if (p.servingPath().startsWith("mxnet-graph-bf16")) {
+        assertThat(p.servingPath()).contains("top-1 agreement");
+        int same = 0;
+        double max = 0;
+        for (int i = 0; i < reference.size(); i++) {
+          same += got.get(i).predictedClass() == reference.get(i).predictedClass() ? 1 : 0;
+          float[] a = got.get(i).probabilities();
+          float[] b = reference.get(i).probabilities();
+          for (int c = 0; c < a.length; c++) {
+            max = Math.max(max, Math.abs(a[c] - b[c]));
+          }
+        }
+        System.out.printf("bf16 vs reference: top-1 %d/%d, max probability difference %.4f%n",
+            same, reference.size(), max);
+        assertThat(same / (double) reference.size())
+            .isGreaterThanOrEqualTo(ServingOptions.MIN_TOP1_AGREEMENT);
+      } else if (model.engineName().equals("MXNet")) {
+        assertThat(p.servingPath()).contains("fp32");
+        assertSame(got, reference);
+      } else {
+        assertThat(p.servingPath()).startsWith("imperative");
+        assertSame(got, reference);
+      }
     }
   }
 

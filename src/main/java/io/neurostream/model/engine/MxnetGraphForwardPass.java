@@ -36,8 +36,11 @@ final class MxnetGraphForwardPass implements ForwardPass {
   private final NDManager manager;
   private final ParameterStore store;
   private final Shape imageShape;
+  private final String name;
 
-  private MxnetGraphForwardPass(MxSymbolBlock block, NDManager manager, Shape imageShape) {
+  private MxnetGraphForwardPass(MxSymbolBlock block, NDManager manager, Shape imageShape,
+      String name) {
+    this.name = name;
     this.block = block;
     this.manager = manager;
     this.store = new ParameterStore(manager, false);
@@ -49,8 +52,7 @@ final class MxnetGraphForwardPass implements ForwardPass {
    * replica's symbol is partitioned for {@link #BACKEND} when {@code fuse}.
    */
   static Factory factory(MxnetResNetGraph.Graph graph, NDManager manager, Shape imageShape,
-      boolean fuse) {
-    String name = fuse ? NAME : NAME + "-unfused";
+      boolean fuse, String name) {
     return new Factory() {
       @Override
       public ForwardPass newReplica() {
@@ -68,7 +70,7 @@ final class MxnetGraphForwardPass implements ForwardPass {
           }
           p.setArray(v);
         }
-        return new MxnetGraphForwardPass(block, manager, imageShape);
+        return new MxnetGraphForwardPass(block, manager, imageShape, name);
       }
 
       @Override
@@ -109,7 +111,7 @@ final class MxnetGraphForwardPass implements ForwardPass {
 
   @Override
   public String name() {
-    return NAME;
+    return name;
   }
 
   @Override

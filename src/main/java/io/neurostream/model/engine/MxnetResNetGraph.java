@@ -42,6 +42,7 @@ final class MxnetResNetGraph {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final NDManager manager;
+  private final boolean bf16;
   private final ArrayNode nodes = JSON.createArrayNode();
   private final List<Integer> argNodes = new ArrayList<>();
   private final Map<String, NDArray> parameters = new LinkedHashMap<>();
@@ -50,8 +51,9 @@ final class MxnetResNetGraph {
   /** The symbol and the arrays of its parameters, by argument name. */
   record Graph(String json, Map<String, NDArray> parameters) {}
 
-  private MxnetResNetGraph(NDManager manager) {
+  private MxnetResNetGraph(NDManager manager, boolean bf16) {
     this.manager = manager;
+    this.bf16 = bf16;
   }
 
   /**
@@ -61,8 +63,20 @@ final class MxnetResNetGraph {
    * @throws UnsupportedOperationException when a block is not one this reads
    */
   static Graph of(Block backbone, Block head, NDManager manager) {
-    MxnetResNetGraph g = new MxnetResNetGraph(manager);
+    return of(backbone, head, manager, false);
+  }
+
+  /**
+   * As {@link #of(Block, Block, NDManager)}; with {@code bf16} the backbone runs in bfloat16: the
+   * input and every convolution's weights and bias are cast ({@code amp_cast}) to bfloat16, the
+   * features back to float32 before pooling, so the head and the output stay float32.
+   */
+  static Graph of(Block backbone, Block head, NDManager manager, boolean bf16) {
+    MxnetResNetGraph g = new MxnetResNetGraph(manager, bf16);
     int data = g.variable("data", null);
+    if (bf16) {
+      data = g.cast(data, "bfloat16");
+    }
     int x = g.backbone(data, asSequential(backbone, "backbone"));
     x = g.head(x, asSequential(head, "head"));
     ObjectNode root = JSON.createObjectNode();
@@ -104,6 +118,9 @@ final class MxnetResNetGraph {
           + " pooling and flattening");
     }
     int x = sequence(input, blocks.subList(0, lastUnit + 1), true);
+    if (bf16) {
+      x = cast(x, "float32");
+    }
     x = op("Pooling", "global_pool", attrs("kernel", "(1, 1)", "global_pool", "True",
         "pool_type", "avg"), x);
     return op("Flatten", "flatten", null, x);
@@ -207,6 +224,10 @@ final class MxnetResNetGraph {
     }
     int wv = variable(name + "_weight", w);
     int bv = variable(name + "_bias", b);
+    if (bf16) {
+      wv = cast(wv, "bfloat16");
+      bv = cast(bv, "bfloat16");
+    }
     Shape k = conv.getKernelShape();
     Shape s = conv.getStride();
     Shape p = conv.getPadding();
@@ -228,6 +249,10 @@ final class MxnetResNetGraph {
     int bv = variable(name + "_bias", bias.getArray());
     return op("FullyConnected", name, attrs("num_hidden", Long.toString(w.getShape().get(0))),
         input, wv, bv);
+  }
+
+  private int cast(int input, String dtype) {
+    return op("amp_cast", name("cast_" + dtype + "_"), attrs("dtype", dtype), input);
   }
 
   private int relu(int input) {

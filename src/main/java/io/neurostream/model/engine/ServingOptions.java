@@ -12,8 +12,42 @@ import java.util.Locale;
  * @param workers data-parallel inference workers: a batch is split into this many shares that
  *     run at once, each worker on {@code cores / workers} operator threads; 0 picks the default
  *     for the engine ({@link #resolvedWorkers})
+ * @param precision {@link Precision#FP32}; {@link Precision#BF16} runs the compiled graph's
+ *     convolutions in bfloat16 where the CPU has AVX512_BF16, but only after it agreed with fp32
+ *     on a check set (top-1 agreement at least {@link #MIN_TOP1_AGREEMENT}), else fp32 with a
+ *     warning; {@link Precision#AUTO} is BF16 on such a CPU and FP32 elsewhere
  */
-public record ServingOptions(Graph graph, int workers) {
+public record ServingOptions(Graph graph, int workers, Precision precision) {
+
+  /** System property (or {@code NEUROSTREAM_INFERENCE_PRECISION}) for the precision. */
+  public static final String PRECISION_PROPERTY = "neurostream.inference.precision";
+  /** Reduced precision serves only if its top-1 class agrees with fp32's on this share. */
+  public static final double MIN_TOP1_AGREEMENT = 0.99;
+
+  /** The arithmetic of the compiled graph's convolutions. */
+  public enum Precision {
+    FP32, BF16, AUTO;
+
+    /** Parses {@code fp32}, {@code bf16} or {@code auto}. */
+    public static Precision parse(String text) {
+      try {
+        return valueOf(text.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("inference precision '" + text
+            + "' is not known; use fp32, bf16 or auto", e);
+      }
+    }
+  }
+
+  /** Full precision. */
+  public ServingOptions(Graph graph, int workers) {
+    this(graph, workers, Precision.FP32);
+  }
+
+  /** The same options at {@code p}. */
+  public ServingOptions withPrecision(Precision p) {
+    return new ServingOptions(graph, workers, p);
+  }
 
   /** System property (or environment variable {@code NEUROSTREAM_INFERENCE_GRAPH}) for graph. */
   public static final String GRAPH_PROPERTY = "neurostream.inference.graph";
@@ -39,6 +73,9 @@ public record ServingOptions(Graph graph, int workers) {
     if (graph == null) {
       throw new IllegalArgumentException("graph must be auto, imperative or compiled");
     }
+    if (precision == null) {
+      throw new IllegalArgumentException("precision must be fp32, bf16 or auto");
+    }
     if (workers < 0) {
       throw new IllegalArgumentException("inference workers must be >= 0 (0 = the engine's"
           + " default), not " + workers);
@@ -46,12 +83,14 @@ public record ServingOptions(Graph graph, int workers) {
   }
 
   /**
-   * The options from {@link #GRAPH_PROPERTY} and {@link #WORKERS_PROPERTY} (system property first,
-   * then the environment variable), {@code auto} and 0 when unset.
+   * The options from {@link #GRAPH_PROPERTY}, {@link #WORKERS_PROPERTY} and {@link
+   * #PRECISION_PROPERTY} (system property first, then the environment variable); {@code auto}, 0
+   * and {@code auto} when unset.
    */
   public static ServingOptions defaults() {
     String graph = setting(GRAPH_PROPERTY, "NEUROSTREAM_INFERENCE_GRAPH");
     String workers = setting(WORKERS_PROPERTY, "NEUROSTREAM_INFERENCE_WORKERS");
+    String precision = setting(PRECISION_PROPERTY, "NEUROSTREAM_INFERENCE_PRECISION");
     int w;
     try {
       w = workers == null ? 0 : Integer.parseInt(workers.trim());
@@ -59,12 +98,13 @@ public record ServingOptions(Graph graph, int workers) {
       throw new IllegalArgumentException(WORKERS_PROPERTY + "=" + workers
           + " is not a number; use 0 (the engine's default) or a count of workers", e);
     }
-    return new ServingOptions(graph == null ? Graph.AUTO : Graph.parse(graph), w);
+    return new ServingOptions(graph == null ? Graph.AUTO : Graph.parse(graph), w,
+        precision == null ? Precision.AUTO : Precision.parse(precision));
   }
 
-  /** The portable path with one worker: the reference the others are checked against. */
+  /** The portable path with one worker at fp32: the reference the others are checked against. */
   public static ServingOptions reference() {
-    return new ServingOptions(Graph.IMPERATIVE, 1);
+    return new ServingOptions(Graph.IMPERATIVE, 1, Precision.FP32);
   }
 
   /**

@@ -49,6 +49,16 @@ public final class ServingPath implements AutoCloseable {
    */
   public static ServingPath open(Model model, Block backbone, Block head, Shape imageShape,
       int maxImperativeBatch, ServingOptions options) {
+    return open(model, backbone, head, imageShape, maxImperativeBatch, options, null);
+  }
+
+  /**
+   * As {@link #open(Model, Block, Block, Shape, int, ServingOptions)}, with the check set that
+   * reduced precision must pass: {@code count} preprocessed images back to back in {@code
+   * checkSet.values()}; without one, reduced precision is not used.
+   */
+  public static ServingPath open(Model model, Block backbone, Block head, Shape imageShape,
+      int maxImperativeBatch, ServingOptions options, CheckSet checkSet) {
     ForwardPass.Factory imperative =
         ImperativeForwardPass.factory(model, imageShape, maxImperativeBatch);
     if (options.graph() == ServingOptions.Graph.IMPERATIVE) {
@@ -66,15 +76,37 @@ public final class ServingPath implements AutoCloseable {
     NDManager owned = model.getNDManager().newSubManager();
     try {
       MxnetResNetGraph.Graph graph = MxnetResNetGraph.of(backbone, head, owned);
-      ForwardPass.Factory compiled = MxnetGraphForwardPass.factory(graph, owned, imageShape, true);
+      ForwardPass.Factory compiled =
+          MxnetGraphForwardPass.factory(graph, owned, imageShape, true, MxnetGraphForwardPass.NAME);
       double diff = probe(imperative, compiled, imageShape);
       if (diff > PROBE_TOLERANCE) {
         throw new IllegalStateException(String.format(java.util.Locale.ROOT,
             "the compiled graph differs from the network by %.3g (relative) on a probe batch,"
                 + " more than %.0e", diff, PROBE_TOLERANCE));
       }
-      return new ServingPath(compiled, owned, String.format(java.util.Locale.ROOT,
-          "%s: probe batch within %.1e of the imperative network", compiled.name(), diff));
+      String fp32 = String.format(java.util.Locale.ROOT,
+          "%s: probe batch within %.1e of the imperative network", compiled.name(), diff);
+      ServingOptions.Precision precision = options.precision();
+      if (precision == ServingOptions.Precision.FP32) {
+        return new ServingPath(compiled, owned, fp32);
+      }
+      if (!CpuFeatures.has("avx512_bf16")) {
+        return new ServingPath(compiled, owned, fp32 + "; fp32: this CPU has no AVX512_BF16");
+      }
+      if (checkSet == null) {
+        return new ServingPath(compiled, owned, fp32 + "; fp32: no check set for bf16");
+      }
+      ForwardPass.Factory bf16 = MxnetGraphForwardPass.factory(
+          MxnetResNetGraph.of(backbone, head, owned, true), owned, imageShape, true,
+          MxnetGraphForwardPass.NAME + "-bf16");
+      Agreement agreement = Agreement.of(compiled, bf16, checkSet);
+      if (agreement.top1() >= ServingOptions.MIN_TOP1_AGREEMENT) {
+        return new ServingPath(bf16, owned, bf16.name() + ": " + agreement + " (" + fp32 + ")");
+      }
+      LOG.warn("serving fp32: bf16 failed its agreement check ({}; at least {}% needed)",
+          agreement, ServingOptions.MIN_TOP1_AGREEMENT * 100);
+      return new ServingPath(compiled, owned, fp32 + "; fp32: bf16 failed its check (" + agreement
+          + ")");
     } catch (RuntimeException e) {
       owned.close();
       if (options.graph() == ServingOptions.Graph.COMPILED) {
@@ -118,6 +150,81 @@ public final class ServingPath implements AutoCloseable {
       max = Math.max(max, Math.abs((double) reference[i] - other[i]));
     }
     return Double.isNaN(max) ? Double.POSITIVE_INFINITY : max / scale;
+  }
+
+  /**
+   * Images a reduced precision must classify as fp32 does.
+   *
+   * @param values {@code count} preprocessed images, {@code (N, C, H, W)} back to back
+   * @param count how many
+   */
+  public record CheckSet(float[] values, int count) {}
+
+  /**
+   * How reduced precision compares with fp32 on a check set.
+   *
+   * @param top1 share of images whose most probable class is the same
+   * @param maxProbabilityDifference largest difference of any class probability
+   * @param images images compared
+   */
+  public record Agreement(double top1, double maxProbabilityDifference, int images) {
+
+    static Agreement of(ForwardPass.Factory reference, ForwardPass.Factory other, CheckSet set) {
+      float[] a;
+      try (ForwardPass r = reference.newReplica()) {
+        a = r.logits(set.values(), 0, set.count());
+      }
+      float[] b;
+      try (ForwardPass o = other.newReplica()) {
+        b = o.logits(set.values(), 0, set.count());
+      }
+      int classes = a.length / set.count();
+      int same = 0;
+      double max = 0;
+      for (int i = 0; i < set.count(); i++) {
+        double[] pa = softmax(a, i * classes, classes);
+        double[] pb = softmax(b, i * classes, classes);
+        same += argmax(pa) == argmax(pb) ? 1 : 0;
+        for (int c = 0; c < classes; c++) {
+          max = Math.max(max, Math.abs(pa[c] - pb[c]));
+        }
+      }
+      return new Agreement(same / (double) set.count(), max, set.count());
+    }
+
+    @Override
+    public String toString() {
+      return String.format(java.util.Locale.ROOT, "top-1 agreement %.1f%% with fp32 on %d check"
+          + " images, max probability difference %.4f", top1 * 100, images,
+          maxProbabilityDifference);
+    }
+
+    private static double[] softmax(float[] logits, int offset, int n) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        max = Math.max(max, logits[offset + i]);
+      }
+      double[] e = new double[n];
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        e[i] = Math.exp(logits[offset + i] - max);
+        sum += e[i];
+      }
+      for (int i = 0; i < n; i++) {
+        e[i] /= sum;
+      }
+      return e;
+    }
+
+    private static int argmax(double[] p) {
+      int best = 0;
+      for (int i = 1; i < p.length; i++) {
+        if (p[i] > p[best]) {
+          best = i;
+        }
+      }
+      return best;
+    }
   }
 
   /** Makes the replicas of the chosen path. */
