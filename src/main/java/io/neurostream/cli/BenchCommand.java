@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print numbers.",
-    subcommands = {BenchEngineCommand.class, BenchPipelineCommand.class})
+    subcommands = {BenchEngineCommand.class, BenchPipelineCommand.class, BenchExplainCommand.class})
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

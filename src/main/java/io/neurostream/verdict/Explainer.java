@@ -63,6 +63,8 @@ public final class Explainer implements AutoCloseable {
   private final Timer timer;
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile boolean paused;
+  private volatile boolean skipOnResume;
 
   private Explainer(VerdictConfig config, ExplainMode mode, MeterRegistry meters) {
     this.mode = mode;
@@ -111,7 +113,19 @@ public final class Explainer implements AutoCloseable {
   private void run() {
     try {
       while (running) {
-        var records = consumer.poll(Duration.ofMillis(500));
+        if (paused != !consumer.paused().isEmpty() && !consumer.assignment().isEmpty()) {
+          if (paused) {
+            consumer.pause(consumer.assignment());
+          } else {
+            if (skipOnResume) {
+              consumer.seekToEnd(consumer.assignment());
+              consumer.assignment().forEach(consumer::position);
+              consumer.commitSync();
+            }
+            consumer.resume(consumer.assignment());
+          }
+        }
+        var records = consumer.poll(Duration.ofMillis(paused ? 100 : 500));
         for (ConsumerRecord<String, byte[]> r : records) {
           for (Request q : requests(r)) {
             explain(q);
@@ -212,6 +226,24 @@ public final class Explainer implements AutoCloseable {
     producer.send(new ProducerRecord<>(Topics.EXPLANATIONS.name(), q.sop(),
         explanations.serialize(Topics.EXPLANATIONS.name(), e)));
     meters.counter("neurostream_explanations_total").increment();
+  }
+
+  /**
+   * Stops explaining for a while (benchmarks compare throughput with and without explanations on
+   * one warm process); the group membership is kept.
+   */
+  public void pause() {
+    paused = true;
+  }
+
+  /**
+   * Goes on explaining.
+   *
+   * @param skipBacklog skip what arrived while paused (a benchmark's runs without explanations)
+   */
+  public void resume(boolean skipBacklog) {
+    skipOnResume = skipBacklog;
+    paused = false;
   }
 
   private void failed(Request q, String reason, String message) {
