@@ -1,4 +1,4 @@
-// List or replay the dead letters on mri.scans.dlq (README.md, "Replaying dead letters").
+// List or replay the dead letters on mri.scans.dlq (docs/operations.md, "Replaying dead letters").
 //
 //   jshell --class-path target/neurostream.jar docs/replay-dead-letters.jsh 2>/dev/null
 //

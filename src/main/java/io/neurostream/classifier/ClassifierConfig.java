@@ -23,6 +23,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param numStreamThreads stream threads
  * @param processingGuarantee {@code exactly_once_v2} or {@code at_least_once}
  * @param topology batch and validation settings
+ * @param leaveGroupOnClose whether a stopping instance leaves the consumer group
  */
 public record ClassifierConfig(
     CommonConfig common,
@@ -32,7 +33,8 @@ public record ClassifierConfig(
     String device,
     int numStreamThreads,
     String processingGuarantee,
-    TopologySettings topology) {
+    TopologySettings topology,
+    boolean leaveGroupOnClose) {
 
   /** Reads the classifier's configuration (load it with CommonKeys and ClassifierKeys). */
   public static ClassifierConfig from(Configuration c) {
@@ -44,7 +46,8 @@ public record ClassifierConfig(
         c.get(ClassifierKeys.MODEL_DEVICE),
         c.get(ClassifierKeys.NUM_STREAM_THREADS),
         c.get(ClassifierKeys.PROCESSING_GUARANTEE),
-        topologySettings(c));
+        topologySettings(c),
+        c.get(ClassifierKeys.LEAVE_GROUP_ON_CLOSE));
   }
 
   /** The topology settings, with the consumer/producer limits taken from the passthrough. */
@@ -67,6 +70,8 @@ public record ClassifierConfig(
     m.put(TopologySettings.SCAN_MAX_DIMENSION, c.get(ClassifierKeys.SCAN_MAX_DIMENSION).toString());
     m.put(TopologySettings.BATCH_BUFFER_PERSISTENT,
         c.get(ClassifierKeys.BATCH_BUFFER_PERSISTENT).toString());
+    m.put(TopologySettings.DEDUP_RETENTION_MS,
+        Long.toString(c.get(ClassifierKeys.DEDUP_RETENTION).toMillis()));
     m.values().removeIf(v -> v == null);
     return TopologySettings.from(m);
   }

@@ -72,6 +72,18 @@ public final class ClassifierKeys implements ConfigKeySet {
       "Keep the batch buffer in a small RocksDB store rather than in memory (both are "
           + "changelogged); persistent state keeps the transactional ids stable across restarts.");
 
+  public static final ConfigKey<Boolean> LEAVE_GROUP_ON_CLOSE = ConfigKey.of(
+      "leave.group.on.close", ValueType.bool(), true,
+      "A stopping instance leaves the consumer group, so its partitions move to the others at once "
+          + "(scale-in, rolling updates); false keeps a static member's partitions for "
+          + "session.timeout.ms, for a restart in place without a rebalance.");
+
+  public static final ConfigKey<Duration> DEDUP_RETENTION = ConfigKey.of(
+      TopologySettings.DEDUP_RETENTION_MS,
+      ValueType.millis(Duration.ofMinutes(1), Duration.ofDays(365)), Duration.ofDays(7),
+      "How long the intake remembers a scan (SOP Instance UID + image SHA-256) so that a re-sent "
+          + "copy (a PACS or client retry) gets no second prediction; bounded state, changelogged.");
+
   @Override
   public String service() {
     return "classifier";
@@ -81,7 +93,8 @@ public final class ClassifierKeys implements ConfigKeySet {
   public List<ConfigKey<?>> keys() {
     return List.of(APPLICATION_ID, MODEL_BUNDLE, MODEL_VERSION, MODEL_DEVICE, BATCH_MAX_SIZE,
         BATCH_MAX_DELAY, INFERENCE_MAX_PER_IMAGE, NUM_STREAM_THREADS, PROCESSING_GUARANTEE,
-        SCAN_MAX_PAYLOAD_BYTES, SCAN_MIN_DIMENSION, SCAN_MAX_DIMENSION, BATCH_BUFFER_PERSISTENT);
+        SCAN_MAX_PAYLOAD_BYTES, SCAN_MIN_DIMENSION, SCAN_MAX_DIMENSION, BATCH_BUFFER_PERSISTENT,
+        LEAVE_GROUP_ON_CLOSE, DEDUP_RETENTION);
   }
 
   @Override

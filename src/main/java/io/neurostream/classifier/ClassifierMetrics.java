@@ -59,6 +59,21 @@ public final class ClassifierMetrics {
     modelInfo = MultiGauge.builder("neurostream.model.info")
         .description("The model version being served (value 1, version in the label)")
         .register(registry);
+    // every refusal reason from the start, at 0: an alert on increase() sees the first refusal
+    for (io.neurostream.release.ArtifactException.Reason r
+        : io.neurostream.release.ArtifactException.Reason.values()) {
+      releaseRefusedCounter(r.name());
+    }
+    releaseRefusedCounter(UNDECODABLE_RELEASE);
+  }
+
+  /** The refusal reason of a release record that is not a readable ModelRelease. */
+  static final String UNDECODABLE_RELEASE = "UNDECODABLE_RELEASE";
+
+  private Counter releaseRefusedCounter(String reason) {
+    return Counter.builder("neurostream.releases.refused")
+        .description("Releases this instance refused to serve, by reason")
+        .tag("reason", reason).register(registry);
   }
 
   /** Meters that go nowhere, for tests and tools that do not expose metrics. */
@@ -72,6 +87,12 @@ public final class ClassifierMetrics {
 
   void scanIn() {
     scansIn.increment();
+  }
+
+  void resent() {
+    Counter.builder("neurostream.scans.resent")
+        .description("Scan records dropped at intake as re-sent copies of a scan already taken in")
+        .register(registry).increment();
   }
 
   void predictionsOut(int count) {
@@ -101,7 +122,15 @@ public final class ClassifierMetrics {
   }
 
   public void releaseRefused(String reason) {
-    registry.counter("neurostream.releases.refused", "reason", reason).increment();
+    releaseRefusedCounter(reason).increment();
+  }
+
+  /** Running totals for the instance's status heartbeat: scans in, predictions out, dead letters, swaps. */
+  public java.util.Map<String, Double> totals() {
+    double deadLetters = registry.find("neurostream.dead.letters").counters().stream()
+        .mapToDouble(Counter::count).sum();
+    return java.util.Map.of("scans_in", scansIn.count(), "predictions_out", predictionsOut.count(),
+        "dead_letters", deadLetters, "model_swaps", swaps.count());
   }
 
   /** Exposes the consumer lag read from wherever the caller finds it (Kafka Streams' metrics). */

@@ -3,11 +3,15 @@ package io.neurostream.classifier;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.release.ArtifactStores;
+import io.neurostream.kafka.KafkaClients;
+import io.neurostream.kafka.StatusPublisher;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.ComputeDevice;
 import io.neurostream.model.DjlDefaults;
 import io.neurostream.ops.HealthCheck;
 import io.neurostream.ops.OpsServer;
+import io.neurostream.ops.Watchdog;
+import io.neurostream.ops.WritableDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -21,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -48,12 +53,22 @@ public final class ClassifierService implements AutoCloseable {
   private final Deque<Long> replacements = new ArrayDeque<>();
   private volatile KafkaStreams streams;
   private volatile boolean failed;
-  private ReleaseFollower follower;
+  private volatile ReleaseFollower follower;
   private OpsServer ops;
+  private StatusPublisher status;
+  private final Watchdog watchdog;
 
   private ClassifierService(ClassifierConfig config, ClassifierMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
+    this.watchdog = new Watchdog(config.common().livenessDeadline());
+    watchdog.watch("model", () -> {
+      ReleaseFollower f = follower;
+      return f == null ? Optional.empty()
+          : f.refusalWithoutModel().map(r -> "no model served: " + r);
+    });
+    watchdog.watch("kafka-streams", () -> StreamsProgress.problem(streams,
+        Duration.ofMillis(config.topology().maxPollIntervalMs())));
   }
 
   /**
@@ -75,7 +90,14 @@ public final class ClassifierService implements AutoCloseable {
 
   private void startUp(PrometheusMeterRegistry registry) throws InterruptedException {
     DjlDefaults.apply();
+    // fail at once, not on the first artifact fetch or store write that needs it
+    WritableDirectory.require(config.common().stateDir(),
+        "--state-dir (state.dir, NEUROSTREAM_STATE_DIR)");
     ops = OpsServer.start(config.common().metricsPort(), registry, this::liveness, this::readiness);
+    // announced on the status topic from the start, so the console sees an instance loading too
+    status = StatusPublisher.start("classifier", Optional.of(config.applicationId()), ops.port(),
+        new KafkaClients(config.common().kafkaProperties(), config.common().serdeConfig()),
+        StatusPublisher.DEFAULT_INTERVAL, this::statusSnapshot);
     TopologySettings settings = config.topology();
     BundleModelLoader loader = new BundleModelLoader(
         ComputeDevice.resolve(config.device()), settings.batchMaxSize());
@@ -105,8 +127,8 @@ public final class ClassifierService implements AutoCloseable {
           Topics.MODEL_RELEASES.valueSerde(config.common().serdeConfig()).deserializer();
       Path work = config.common().stateDir().resolve(config.applicationId()).resolve("artifacts");
       follower = new ReleaseFollower(Topics.MODEL_RELEASES.name(), client, releases,
-          new ArtifactStores(client, Duration.ofMinutes(5)), loader, models, metrics, pin, work)
-          .start();
+          new ArtifactStores(client, Duration.ofMinutes(5)), loader, models, metrics, pin, work,
+          watchdog).start();
       if (!follower.awaitCaughtUp(Duration.ofMinutes(2))) {
         LOG.warn("releases topic not read to its end within 2 minutes; starting with what is known");
       }
@@ -202,7 +224,7 @@ public final class ClassifierService implements AutoCloseable {
         || ks.state() == KafkaStreams.State.PENDING_ERROR)) {
       return HealthCheck.Status.down("kafka streams " + ks.state());
     }
-    return HealthCheck.Status.up("alive");
+    return watchdog.check();
   }
 
   private HealthCheck.Status readiness() {
@@ -213,6 +235,17 @@ public final class ClassifierService implements AutoCloseable {
           + " model=" + (model == null ? "none" : model));
     }
     return HealthCheck.Status.up("streams=RUNNING model=" + model);
+  }
+
+  private StatusPublisher.Snapshot statusSnapshot() {
+    HealthCheck.Status ready = readiness();
+    return new StatusPublisher.Snapshot(models.version(), ready.ok(), ready.detail(),
+        metrics.totals());
+  }
+
+  /** The paths the ops endpoint serves (documented in the console's /openapi.json). */
+  public java.util.List<String> opsRoutes() {
+    return ops.routes();
   }
 
   /** The model version served now. */
@@ -270,9 +303,17 @@ public final class ClassifierService implements AutoCloseable {
       return;
     }
     LOG.info("classifier stopping");
+    if (status != null) {
+      status.close(); // the tombstone: the console drops this instance at once
+    }
     KafkaStreams ks = streams;
     if (ks != null) {
-      boolean clean = ks.close(CLOSE_TIMEOUT);
+      // leaving the group hands this instance's partitions to the others at once, instead of
+      // after the session timeout (Kafka Streams does not leave by default)
+      CloseOptions options = CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(
+          config.leaveGroupOnClose() ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+              : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
+      boolean clean = ks.close(options);
       LOG.info("kafka streams closed {}", clean ? "cleanly" : "after the timeout");
     }
     stopped.countDown();

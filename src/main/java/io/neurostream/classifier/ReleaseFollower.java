@@ -1,10 +1,13 @@
 package io.neurostream.classifier;
 
+import io.neurostream.config.Plural;
 import io.neurostream.release.ArtifactException;
 import io.neurostream.release.ArtifactStore;
 import io.neurostream.release.ReleaseLedger;
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.kafka.TopicFollower;
+import io.neurostream.ops.Faults;
+import io.neurostream.ops.Watchdog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * consumer group, outside the exactly-once topology: every instance reads every release. A new
  * target is fetched, verified, loaded and warmed up on this thread, then swapped in; a release that
  * fails any of that is refused, logged and counted, and the current model keeps serving.
+ *
+ * <p>A release record that cannot be read for a reason that may pass ({@link Faults}: the schema
+ * registry unreachable) is read again with back-off until it can, never dropped; meanwhile the
+ * {@code release-follower} part of the {@link Watchdog} is blocked, so {@code /live} fails if the
+ * outage outlasts the liveness deadline. Only a record that is not a ModelRelease at all is
+ * skipped ({@code UNDECODABLE_RELEASE}).
  */
 public final class ReleaseFollower implements AutoCloseable {
 
@@ -46,6 +55,13 @@ public final class ReleaseFollower implements AutoCloseable {
   /** First wait before a refusal that may pass is retried; doubles up to {@link #RETRY_MAX}. */
   static final Duration RETRY_FIRST = Duration.ofSeconds(5);
   static final Duration RETRY_MAX = Duration.ofMinutes(2);
+  /** Back-off while release records cannot be read (registry unreachable): first and cap. */
+  static final Duration UNREADABLE_FIRST = Duration.ofSeconds(1);
+  static final Duration UNREADABLE_MAX = Duration.ofSeconds(15);
+
+  private final Watchdog.Part reading;
+  private int unreadable;
+  private volatile String lastRefusal;
 
   private final ReleaseLedger ledger = new ReleaseLedger();
   /** Refused attempts (version, digest, creation time): final, or retried when due. */
@@ -60,10 +76,12 @@ public final class ReleaseFollower implements AutoCloseable {
       ModelHolder holder,
       ClassifierMetrics metrics,
       Optional<String> pin,
-      Path workDir) {
+      Path workDir,
+      Watchdog watchdog) {
     this.topic = topic;
     this.follower = new TopicFollower<>(topic, clientConfig, new ByteArrayDeserializer(),
-        "release-follower", new Releases());
+        "release-follower", new Releases()).watchedBy(watchdog.part("releases-consumer"));
+    this.reading = watchdog.part("release-follower");
     this.deserializer = deserializer;
     this.artifacts = artifacts;
     this.loader = loader;
@@ -89,17 +107,50 @@ public final class ReleaseFollower implements AutoCloseable {
     return follower.awaitCaughtUp(timeout);
   }
 
-  private void record(ConsumerRecord<byte[], byte[]> r) {
+  /**
+   * Reads one record into the ledger; false if it cannot be read yet, in which case its partition
+   * was rewound to it and the thread has backed off.
+   */
+  private boolean record(Consumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> r) {
     if (r.value() == null) {
-      return; // a tombstone: compaction of an old release
+      return true; // a tombstone: compaction of an old release
     }
+    ModelRelease release;
     try {
-      ledger.record(deserializer.deserialize(r.topic(), r.headers(), r.value()));
+      release = deserializer.deserialize(r.topic(), r.headers(), r.value());
     } catch (RuntimeException e) {
+      if (Faults.isTransient(e)) {
+        unreadable++;
+        long wait = Math.min(UNREADABLE_MAX.toMillis(),
+            UNREADABLE_FIRST.toMillis() << Math.min(10, unreadable - 1));
+        reading.blocked("release record " + r.topic() + "-" + r.partition() + "@" + r.offset()
+            + " cannot be read: " + e.getMessage());
+        LOG.warn("release record {}-{}@{} cannot be read yet ({}); reading it again in {} ms",
+            r.topic(), r.partition(), r.offset(), e.getMessage(), wait);
+        consumer.seek(new TopicPartition(r.topic(), r.partition()), r.offset());
+        follower.backOff(Duration.ofMillis(wait));
+        return false;
+      }
       metrics.releaseRefused("UNDECODABLE_RELEASE");
       LOG.warn("release record {}-{}@{} is not a readable ModelRelease and is ignored: {}",
           r.topic(), r.partition(), r.offset(), e.getMessage());
+      return true;
     }
+    if (unreadable > 0) {
+      LOG.info("release records readable again after {} attempts", unreadable);
+      unreadable = 0;
+    }
+    reading.progressed();
+    ledger.record(release);
+    return true;
+  }
+
+  /**
+   * Why no model is served although releases exist, if that is the case: the last refusal. Empty
+   * while a model is served, or while no release exists yet (then there is nothing to wait for).
+   */
+  public Optional<String> refusalWithoutModel() {
+    return holder.hasModel() ? Optional.empty() : Optional.ofNullable(lastRefusal);
   }
 
   /**
@@ -188,10 +239,12 @@ public final class ReleaseFollower implements AutoCloseable {
       if (previous.isPresent()) {
         metrics.swapped();
       }
+      lastRefusal = null;
       LOG.info("release {} serving (was {})", version, previous.orElse("none"));
       return Optional.empty();
     } catch (ArtifactException e) {
       metrics.releaseRefused(e.reason().name());
+      lastRefusal = "release " + version + " refused (" + e.reason() + "): " + e.getMessage();
       LOG.warn("release {} refused ({}): {}; still serving {}", version, e.reason(),
           e.getMessage(), holder.version().orElse("no model"));
       return Optional.of(e.reason());
@@ -216,7 +269,18 @@ public final class ReleaseFollower implements AutoCloseable {
     @Override
     public void onRecords(Consumer<byte[], byte[]> consumer,
         ConsumerRecords<byte[], byte[]> records, boolean caughtUp) {
-      records.forEach(ReleaseFollower.this::record);
+      boolean complete = true;
+      for (TopicPartition tp : records.partitions()) {
+        for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+          if (!record(consumer, r)) {
+            complete = false;
+            break; // this partition was rewound to r
+          }
+        }
+        if (!complete) {
+          return; // read again after the back-off; reconcile once everything read is known
+        }
+      }
       // replaying history must not load every old release in turn: reconcile once caught up
       if (caughtUp && (!records.isEmpty() || retryDue())) {
         reconcile();
@@ -225,7 +289,7 @@ public final class ReleaseFollower implements AutoCloseable {
 
     @Override
     public void onCaughtUp(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
-      LOG.info("release follower caught up: {} versions on {}{}", ledger.size(), topic,
+      LOG.info("release follower caught up: {} on {}{}", Plural.of(ledger.size(), "version"), topic,
           pin.map(v -> ", pinned to " + v).orElse(""));
       reconcile();
     }

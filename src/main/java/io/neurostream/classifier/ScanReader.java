@@ -2,6 +2,7 @@ package io.neurostream.classifier;
 
 import io.neurostream.avro.ImageEncoding;
 import io.neurostream.avro.ScanEvent;
+import io.neurostream.ops.Faults;
 import io.neurostream.serde.SchemaRegistryException;
 import java.util.Locale;
 import org.apache.kafka.common.errors.SerializationException;
@@ -92,7 +93,7 @@ final class ScanReader {
 
   /** The registry could not be asked (unreachable, 5xx): a transient failure, not bad data. */
   static boolean registryUnavailable(SerializationException e) {
-    return e.getCause() instanceof SchemaRegistryException r && !r.isNotFound();
+    return Faults.isTransient(e);
   }
 
   /** Names a deserialization failure for the dead letter's errorType. */

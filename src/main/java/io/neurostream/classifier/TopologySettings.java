@@ -22,6 +22,8 @@ import java.util.function.Function;
  *     process id, hence its transactional ids, stable across restarts on the same state
  *     directory, so a restarted instance fences its crashed predecessor's open transaction at
  *     once instead of waiting for {@code transaction.timeout.ms}
+ * @param dedupRetentionMs {@code dedup.retention.ms}: how long the intake remembers a scan (SOP
+ *     Instance UID and image digest) so that a re-sent copy gets no second prediction
  */
 public record TopologySettings(
     int batchMaxSize,
@@ -32,7 +34,8 @@ public record TopologySettings(
     int scanMaxPayloadBytes,
     int scanMinDimension,
     int scanMaxDimension,
-    boolean persistentBuffer) {
+    boolean persistentBuffer,
+    long dedupRetentionMs) {
 
   public static final String BATCH_MAX_SIZE = "batch.max.size";
   public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
@@ -43,6 +46,7 @@ public record TopologySettings(
   public static final String SCAN_MIN_DIMENSION = "scan.min.dimension";
   public static final String SCAN_MAX_DIMENSION = "scan.max.dimension";
   public static final String BATCH_BUFFER_PERSISTENT = "batch.buffer.persistent";
+  public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
 
   /** Defaults, as documented on each key. */
   public static final Map<String, String> DEFAULTS = Map.of(
@@ -54,7 +58,8 @@ public record TopologySettings(
       SCAN_MAX_PAYLOAD_BYTES, Integer.toString(8 * 1024 * 1024),
       SCAN_MIN_DIMENSION, "16",
       SCAN_MAX_DIMENSION, "4096",
-      BATCH_BUFFER_PERSISTENT, "true");
+      BATCH_BUFFER_PERSISTENT, "true",
+      DEDUP_RETENTION_MS, Long.toString(7L * 24 * 60 * 60 * 1000));
 
   /** Validates ranges and the batch time budget; throws naming the key and the fix. */
   public TopologySettings {
@@ -65,6 +70,7 @@ public record TopologySettings(
     positive(TRANSACTION_TIMEOUT_MS, transactionTimeoutMs);
     positive(SCAN_MAX_PAYLOAD_BYTES, scanMaxPayloadBytes);
     positive(SCAN_MIN_DIMENSION, scanMinDimension);
+    positive(DEDUP_RETENTION_MS, dedupRetentionMs);
     if (scanMaxDimension < scanMinDimension) {
       throw new IllegalArgumentException(SCAN_MAX_DIMENSION + "=" + scanMaxDimension + " is below "
           + SCAN_MIN_DIMENSION + "=" + scanMinDimension + "; raise " + SCAN_MAX_DIMENSION);
@@ -93,14 +99,15 @@ public record TopologySettings(
         (int) number(get, SCAN_MAX_PAYLOAD_BYTES),
         (int) number(get, SCAN_MIN_DIMENSION),
         (int) number(get, SCAN_MAX_DIMENSION),
-        bool(get, BATCH_BUFFER_PERSISTENT));
+        bool(get, BATCH_BUFFER_PERSISTENT),
+        number(get, DEDUP_RETENTION_MS));
   }
 
   /** The same settings with another batch size and delay (tests, benchmarks). */
   public TopologySettings withBatch(int maxSize, long maxDelayMs) {
     return new TopologySettings(maxSize, maxDelayMs, inferenceMaxMsPerImage, maxPollIntervalMs,
         transactionTimeoutMs, scanMaxPayloadBytes, scanMinDimension, scanMaxDimension,
-        persistentBuffer);
+        persistentBuffer, dedupRetentionMs);
   }
 
   /** The worst-case time of one batch: every image at the upper bound, after the full delay. */

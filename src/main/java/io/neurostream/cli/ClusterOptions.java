@@ -1,7 +1,9 @@
 package io.neurostream.cli;
 
+import io.neurostream.config.CommonConfig;
 import io.neurostream.config.CommonKeys;
 import io.neurostream.config.ConfigSources;
+import io.neurostream.kafka.KafkaReachability;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -30,5 +32,16 @@ public final class ClusterOptions {
     return config.sources()
         .optFlag(CommonKeys.BOOTSTRAP_SERVERS.name(), bootstrap, "--bootstrap")
         .optFlag(CommonKeys.SCHEMA_REGISTRY_URL.name(), registry, "--registry");
+  }
+
+  /**
+   * Waits up to {@code bootstrap.wait.ms} for the Kafka cluster to answer, so a command pointed at
+   * the wrong address fails with one line naming {@code --bootstrap} instead of hanging.
+   *
+   * @throws KafkaReachability.UnreachableException with that line
+   */
+  static void awaitKafka(CommonConfig common) {
+    KafkaReachability.await(common.kafkaProperties(), common.bootstrapWait(),
+        "--set " + CommonKeys.BOOTSTRAP_WAIT.name() + "=MS");
   }
 }

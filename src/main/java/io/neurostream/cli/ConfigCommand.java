@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "List every configuration key: service, environment variable, default and meaning. "
-          + "--markdown prints the README's configuration reference."
+          + "--markdown prints the reference tables of docs/configuration.md."
     })
 public final class ConfigCommand implements Callable<Integer> {
 

@@ -100,6 +100,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep-kafka-data", description = "Keep the broker's data and the services' state in the work dir.")
   boolean keepKafkaData;
 
+  @Option(names = "--keep-running",
+      description = "After the report, keep everything up (broker, registry, classifier, trainer, console) until Ctrl-C, to explore the console.")
+  boolean keepRunning;
+
   @Option(names = "--verbose", description = "Service logs on the console too (they always go to demo.log).")
   boolean verbose;
 
@@ -112,7 +116,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DjlDefaults.apply();
-    DemoResult result = DemoRun.run(options());
+    DemoResult result = DemoRun.run(options(), keepRunning);
     result.print(spec.commandLine().getOut());
     DemoSummary.Accounting accounting = result.summary().accounting();
     if (!accounting.complete()) {

@@ -1,6 +1,7 @@
 package io.neurostream.cli;
 
 import io.neurostream.avro.DementiaStage;
+import io.neurostream.config.Plural;
 import io.neurostream.imaging.ContactSheet;
 import io.neurostream.imaging.GrayImage;
 import io.neurostream.phantom.PhantomDatasetWriter;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
-      "Write procedural axial T1 brain-MRI phantoms (8-bit gray PNG) in the Kaggle layout:",
+      "Write procedural axial T1 brain-MRI phantoms (8-bit gray PNG) in the Kaggle layout, with a manifest.",
       "  DIR/{Non_Demented,Very_Mild_Demented,Mild_Demented,Moderate_Demented}/*.png",
       "  DIR/manifest.csv (file,subject,slice,class)",
       "The stage drives atrophy (ventricles, sulci, cortex, hippocampus) with overlap between",
@@ -92,14 +93,18 @@ public final class GenerateCommand implements Callable<Integer> {
     progress.finish();
 
     PrintWriter stdout = spec.commandLine().getOut();
-    stdout.printf(Locale.ROOT, "wrote %d images of %d subjects (%d slices each) to %s in %.1f s "
-            + "(%.0f images/s, %d threads, seed %d)%n",
-        summary.images(), summary.subjects(), slicesPerSubject, out,
+    stdout.printf(Locale.ROOT, "wrote %s of %s (%s each) to %s in %.1f s "
+            + "(%.0f images/s, %s, seed %d)%n",
+        Plural.of(summary.images(), "image"), Plural.of(summary.subjects(), "subject"),
+        Plural.of(slicesPerSubject, "slice"), out,
         summary.elapsed().toMillis() / 1000.0,
-        summary.images() / Math.max(1e-3, summary.elapsed().toMillis() / 1000.0), workers, seed);
+        summary.images() / Math.max(1e-3, summary.elapsed().toMillis() / 1000.0),
+        Plural.of(workers, "thread"), seed);
     for (DementiaStage stage : DementiaStage.values()) {
-      stdout.printf(Locale.ROOT, "  %-20s %5d subjects %7d images%n", stage.name(),
-          summary.subjectsPerStage().get(stage), summary.imagesPerStage().get(stage));
+      int subjectCount = summary.subjectsPerStage().get(stage);
+      int imageCount = summary.imagesPerStage().get(stage);
+      stdout.printf(Locale.ROOT, "  %-20s %5d %-8s %7d %s%n", stage.name(), subjectCount,
+          Plural.noun(subjectCount, "subject"), imageCount, Plural.noun(imageCount, "image"));
     }
     if (contactSheet != null) {
       writeContactSheet(generator);

@@ -3,7 +3,7 @@ package io.neurostream.cli;
 import io.neurostream.avro.ImageEncoding;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.ingest.IngestKeys;
-import io.neurostream.ingest.PatientKeys;
+import io.neurostream.imaging.PatientKeys;
 import io.neurostream.ingest.ScanFiles;
 import io.neurostream.config.CommonConfig;
 import io.neurostream.config.CommonKeys;
@@ -67,13 +67,19 @@ public final class IngestCommand implements Callable<Integer> {
     Configuration c =
         Configuration.load(cluster.sources().build(), new CommonKeys(), new IngestKeys());
     CommonConfig common = CommonConfig.from(c);
+    List<ScanFiles.Item> items = ScanFiles.list(paths);
+    if (items.isEmpty()) {
+      // "0 scans published" with exit 0 would let a script with a wrong path look successful
+      throw new IllegalArgumentException("no PNG, JPEG or DICOM files under " + paths
+          + "; give image files, or folders that hold them");
+    }
+    ClusterOptions.awaitKafka(common);
     Optional<String> salt = c.find(IngestKeys.PATIENT_KEY_SALT);
     if (salt.isEmpty()) {
       LOG.warn("patient.key.salt is not set: patient keys use a fixed demo salt; set "
           + "NEUROSTREAM_PATIENT_KEY_SALT for real data");
     }
     ScanFiles files = new ScanFiles(keyFrom, new PatientKeys(salt.orElse(DEMO_SALT)), source);
-    List<ScanFiles.Item> items = ScanFiles.list(paths);
     PrintWriter err = spec.commandLine().getErr();
     PublishRun.Tally tally;
     try (KafkaProducer<String, ScanEvent> producer = KafkaClients.of(common).producer(Topics.SCANS)) {
@@ -93,7 +99,7 @@ public final class IngestCommand implements Callable<Integer> {
           });
     }
     tally.printSkipped(err);
-    spec.commandLine().getOut().println(tally.summary("scans") + tally.failureNote());
+    spec.commandLine().getOut().println(tally.summary("scan") + tally.failureNote());
     return tally.exitCode();
   }
 }

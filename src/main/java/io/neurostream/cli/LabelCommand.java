@@ -4,7 +4,7 @@ import io.neurostream.avro.DementiaStage;
 import io.neurostream.avro.LabeledScan;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.ingest.IngestKeys;
-import io.neurostream.ingest.PatientKeys;
+import io.neurostream.imaging.PatientKeys;
 import io.neurostream.ingest.ScanFiles;
 import io.neurostream.config.CommonConfig;
 import io.neurostream.config.CommonKeys;
@@ -31,10 +31,10 @@ import picocli.CommandLine.Parameters;
     name = "label",
     mixinStandardHelpOptions = true,
     description = {
-      "Publish the images of a Kaggle-layout folder (DIR/<class>/*.png, class one of "
-          + "Non_Demented, Very_Mild_Demented, Mild_Demented, Moderate_Demented, or the Kaggle "
-          + "spellings NonDemented, ...) as LabeledScans to mri.labels, labelled with their "
-          + "folder's class. Scan ids are the ones `neurostream ingest DIR` gives the same files."
+      "Publish the images of a Kaggle-layout folder as LabeledScans to mri.labels, labelled with "
+          + "their folder's class (DIR/<class>/*.png, class one of Non_Demented, Very_Mild_Demented, "
+          + "Mild_Demented, Moderate_Demented, or the Kaggle spellings NonDemented, ...). Scan ids are "
+          + "the ones `neurostream ingest DIR` gives the same files."
     })
 public final class LabelCommand implements Callable<Integer> {
 
@@ -68,11 +68,16 @@ public final class LabelCommand implements Callable<Integer> {
     Configuration c =
         Configuration.load(cluster.sources().build(), new CommonKeys(), new IngestKeys());
     CommonConfig common = CommonConfig.from(c);
+    Path root = dir.toAbsolutePath().normalize();
+    List<ScanFiles.Item> items = ScanFiles.list(List.of(root));
+    if (items.isEmpty()) {
+      throw new IllegalArgumentException("no PNG, JPEG or DICOM files under " + dir
+          + "; give a Kaggle-layout folder with one sub-folder of images per class");
+    }
+    ClusterOptions.awaitKafka(common);
     Optional<String> salt = c.find(IngestKeys.PATIENT_KEY_SALT);
     ScanFiles files = new ScanFiles(keyFrom,
         new PatientKeys(salt.orElse(IngestCommand.DEMO_SALT)), "label-cli");
-    Path root = dir.toAbsolutePath().normalize();
-    List<ScanFiles.Item> items = ScanFiles.list(List.of(root));
     PrintWriter err = spec.commandLine().getErr();
     PublishRun.Tally tally;
     try (KafkaProducer<String, LabeledScan> producer = KafkaClients.of(common).producer(Topics.LABELS)) {
@@ -101,7 +106,7 @@ public final class LabelCommand implements Callable<Integer> {
     tally.printSkipped(err);
     // label has never reported unacknowledged sends in its summary (only in its exit code);
     // scripts may match this line, so it stays as it was.
-    spec.commandLine().getOut().println(tally.summary("labels"));
+    spec.commandLine().getOut().println(tally.summary("label"));
     return tally.exitCode();
   }
 

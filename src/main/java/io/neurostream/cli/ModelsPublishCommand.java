@@ -2,8 +2,11 @@ package io.neurostream.cli;
 
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
+import io.neurostream.model.BundleMetadata;
+import io.neurostream.model.ModelBundle;
 import io.neurostream.trainer.ReleaseOperations;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,6 +34,11 @@ public final class ModelsPublishCommand implements Callable<Integer> {
       description = "Why (shown by models list; default: ${DEFAULT-VALUE}).")
   String reason;
 
+  @Option(names = "--force",
+      description = "Publish as PROMOTED even a bundle whose training learned nothing (validation "
+          + "balanced accuracy 0, no best epoch).")
+  boolean force;
+
   @Mixin ReleaseOptions releases;
 
   @Override
@@ -38,6 +46,15 @@ public final class ModelsPublishCommand implements Callable<Integer> {
     if (status == ReleaseStatus.ROLLED_BACK) {
       throw new IllegalArgumentException("--status ROLLED_BACK is not published this way; use "
           + "neurostream models rollback VERSION");
+    }
+    if (status == ReleaseStatus.PROMOTED) {
+      BundleMetadata metadata = ModelBundle.open(bundle).metadata();
+      Optional<String> problem = UntrainedBundleGuard.problem(metadata);
+      if (problem.isPresent() && !force) {
+        throw new IllegalArgumentException(UntrainedBundleGuard.refusal(metadata.version(), problem.get()));
+      }
+      problem.ifPresent(p -> System.err.println("warning: publishing " + metadata.version()
+          + " although it learned nothing usable (--force): " + p));
     }
     try (ReleaseOperations ops = new ReleaseOperations(releases.trainerConfig())) {
       ModelRelease r = ops.publish(bundle, status, reason);

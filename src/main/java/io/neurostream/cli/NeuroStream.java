@@ -27,6 +27,7 @@ public final class NeuroStream implements Runnable {
     TrainCommand.class,
     EvaluateCommand.class,
     ClassifierCommand.class,
+    GatewayCommand.class,
     IngestCommand.class,
     LabelCommand.class,
     TailCommand.class,
@@ -35,6 +36,7 @@ public final class NeuroStream implements Runnable {
     ModelsCommand.class,
     DemoCommand.class,
     VerdictCommand.class,
+    ConsoleCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -51,6 +53,8 @@ public final class NeuroStream implements Runnable {
       cli.addSubcommand(sub);
     }
     cli.setExecutionExceptionHandler(new OneLineErrorHandler());
+    cli.setParameterExceptionHandler(new ParameterErrorHandler());
+    CommandSummaries.install(cli);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }

@@ -1,5 +1,6 @@
 package io.neurostream.cli;
 
+import io.neurostream.config.Plural;
 import io.neurostream.ingest.Progress;
 import io.neurostream.ingest.RateLimiter;
 import io.neurostream.kafka.Topic;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Command;
  *   tally = run.publish(items, producer, item -> PublishRun.send(uid, scan));
  * }
  * tally.printSkipped(err);
- * out.println(tally.summary("scans"));
+ * out.println(tally.summary("scan"));
  * return tally.exitCode();
  * }</pre>
  *
@@ -98,10 +99,14 @@ public final class PublishRun<I, V> {
       return skipped.isEmpty() && failed == 0 ? 0 : PARTIAL;
     }
 
-    /** {@code "ingest: 12 scans published to mri.scans, 0 files skipped"}. */
+    /**
+     * {@code "ingest: 12 scans published to mri.scans, 1 file skipped"}.
+     *
+     * @param noun what a record is, in the singular ({@code "scan"})
+     */
     public String summary(String noun) {
-      return String.format("%s: %d %s published to %s, %d files skipped", command, published(),
-          noun, topic, skipped.size());
+      return String.format("%s: %s published to %s, %s skipped", command, Plural.of(published(), noun),
+          topic, Plural.of(skipped.size(), "file"));
     }
 
     /** {@code ", 2 not acknowledged (reason)"} when some sends failed, else empty. */

@@ -16,7 +16,9 @@ public final class ReleaseOptions {
 
   /** The configuration these options, the file and the environment make. */
   public TrainerConfig trainerConfig() {
-    return TrainerConfig.from(Configuration.load(cluster.sources().build(),
+    TrainerConfig config = TrainerConfig.from(Configuration.load(cluster.sources().build(),
         new CommonKeys(), new TrainerKeys()));
+    ClusterOptions.awaitKafka(config.common());
+    return config;
   }
 }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.neurostream.config.CommonConfig;
 import io.neurostream.config.CommonKeys;
 import io.neurostream.config.ConfigKeySet;
 import io.neurostream.config.ConfigSources;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a long-lived service command ({@code classifier}, {@code trainer}) the same way: DJL
- * defaults, configuration from the common keys and the service's own (logged, secrets masked), a
+ * defaults, configuration from the common keys and the service's own (one log line of what was set,
+ * every value at DEBUG; secrets masked), a bounded wait for Kafka ({@code bootstrap.wait.ms}), a
  * Prometheus registry with the JVM's meters, a shutdown hook that stops the service on SIGTERM,
  * and the service's exit code once it stops.
  *
@@ -50,8 +52,11 @@ record ServiceRunner(String name, ConfigKeySet keys) {
       Start<C, S> start, AwaitStop<S> awaitStop) throws Exception {
     DjlDefaults.apply();
     Configuration configuration = Configuration.load(sources, new CommonKeys(), keys);
-    configuration.summary().forEach(line -> LOG.info("config {}", line));
+    LOG.info("config: {} (NEUROSTREAM_LOG_LEVEL=DEBUG lists every value)", configuration.headline());
+    configuration.summary().forEach(line -> LOG.debug("config {}", line));
     C config = read.apply(configuration);
+    // a wrong --bootstrap fails within bootstrap.wait.ms with one line, not retries for ever
+    ClusterOptions.awaitKafka(CommonConfig.from(configuration));
 
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);

@@ -1,6 +1,7 @@
 package io.neurostream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.neurostream.avro.DementiaStage;
 import io.neurostream.avro.Prediction;
 import io.neurostream.config.CommonConfig;
 import io.neurostream.config.CommonKeys;
@@ -22,10 +23,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code neurostream tail}: prints predictions as they are committed. */
 @Command(
@@ -36,7 +37,7 @@ import picocli.CommandLine.Option;
           + "mri.series-verdicts) as they are committed (read_committed), as a table or as JSON "
           + "lines. Runs until Ctrl-C or --max records."
     })
-public final class TailCommand implements Callable<Integer> {
+public final class TailCommand implements Callable<Integer>, ParameterErrorHandler.OptionHints {
 
   /** Output formats. */
   enum Format { TABLE, JSON }
@@ -44,9 +45,13 @@ public final class TailCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ROW = "%-12s %-44s %-18s %6.3f %-22s %5d %8d";
+  static final String HEADER = String.format(Locale.ROOT, "%-12s %-44s %-18s %6s %-22s %5s %8s", "PREDICTED",
+      "SOP_INSTANCE_UID", "CLASS", "P", "MODEL", "BATCH", "E2E_MS");
 
-  @Option(names = "--format", defaultValue = "table",
-      description = "table or json (one JSON object per line); default ${DEFAULT-VALUE}.")
+  @Option(names = "--format", defaultValue = "table", paramLabel = "table|json",
+      description = "table, or json: one JSON object per line, with each class name beside its "
+          + "probability; default ${DEFAULT-VALUE}.")
   Format format;
 
   @Option(names = "--from-beginning", description = "Start at the oldest prediction kept.")
@@ -57,7 +62,7 @@ public final class TailCommand implements Callable<Integer> {
   boolean verdicts;
 
   @Option(names = "--max", paramLabel = "N", defaultValue = "0",
-      description = "Stop after N records (0 = never).")
+      description = "Stop after N records (0 = never: follow until Ctrl-C).")
   long max;
 
   @Mixin ClusterOptions cluster;
@@ -65,16 +70,23 @@ public final class TailCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
+  public Map<String, String> optionHints() {
+    return Map.of("--json", "--format json", "-f", "(it follows by default; --max N stops after N)",
+        "--follow", "(it follows by default; --max N stops after N)");
+  }
+
+  @Override
   public Integer call() throws Exception {
     Configuration c = Configuration.load(cluster.sources().build(), new CommonKeys());
     CommonConfig common = CommonConfig.from(c);
+    ClusterOptions.awaitKafka(common);
     PrintWriter out = spec.commandLine().getOut();
     if (verdicts) {
       return tail(common, out, Topics.SERIES_VERDICTS, VerdictLines.header(),
           v -> format == Format.JSON ? VerdictLines.json(v) : VerdictLines.row(v));
     }
-    return tail(common, out, Topics.PREDICTIONS, String.format("%-12s %-44s %-18s %6s %-22s %5s %8s",
-        "PREDICTED", "SOP_INSTANCE_UID", "CLASS", "P", "MODEL", "BATCH", "E2E_MS"), this::line);
+    return tail(common, out, Topics.PREDICTIONS, HEADER,
+        p -> format == Format.JSON ? JSON.writeValueAsString(json(p)) : tableRow(p));
   }
 
   /** One record as one output line. */
@@ -134,26 +146,39 @@ public final class TailCommand implements Callable<Integer> {
     return 0;
   }
 
-  private String line(Prediction p) throws Exception {
-    long latency = p.getPredictedAt().toEpochMilli() - p.getScanTimestamp().toEpochMilli();
-    float best = p.getProbabilities().get(p.getPredicted().ordinal());
-    if (format == Format.JSON) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("sopInstanceUid", p.getIdentity().getSopInstanceUid());
-      m.put("seriesInstanceUid", p.getIdentity().getSeriesInstanceUid());
-      m.put("studyInstanceUid", p.getIdentity().getStudyInstanceUid());
-      m.put("patientKey", p.getIdentity().getPatientKey());
-      m.put("predicted", p.getPredicted().name());
-      m.put("probabilities", p.getProbabilities());
-      m.put("modelVersion", p.getModelVersion());
-      m.put("scanTimestamp", p.getScanTimestamp().toString());
-      m.put("predictedAt", p.getPredictedAt().toString());
-      m.put("batchSize", p.getBatchSize());
-      m.put("endToEndMs", latency);
-      return JSON.writeValueAsString(m);
+  /**
+   * A prediction as one JSON object; {@code probabilities} maps each class name to its
+   * probability, in the model's output order (DementiaStage order).
+   */
+  static Map<String, Object> json(Prediction p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("sopInstanceUid", p.getIdentity().getSopInstanceUid());
+    m.put("seriesInstanceUid", p.getIdentity().getSeriesInstanceUid());
+    m.put("studyInstanceUid", p.getIdentity().getStudyInstanceUid());
+    m.put("patientKey", p.getIdentity().getPatientKey());
+    m.put("predicted", p.getPredicted().name());
+    Map<String, Float> probabilities = new LinkedHashMap<>();
+    DementiaStage[] classes = DementiaStage.values();
+    for (int i = 0; i < p.getProbabilities().size(); i++) {
+      probabilities.put(i < classes.length ? classes[i].name() : "class" + i, p.getProbabilities().get(i));
     }
-    return String.format(Locale.ROOT, "%-12s %-44s %-18s %6.3f %-22s %5d %8d",
-        TIME.format(p.getPredictedAt()), p.getIdentity().getSopInstanceUid(),
-        p.getPredicted().name(), best, p.getModelVersion(), p.getBatchSize(), latency);
+    m.put("probabilities", probabilities);
+    m.put("modelVersion", p.getModelVersion());
+    m.put("scanTimestamp", p.getScanTimestamp().toString());
+    m.put("predictedAt", p.getPredictedAt().toString());
+    m.put("batchSize", p.getBatchSize());
+    m.put("endToEndMs", latencyMs(p));
+    return m;
+  }
+
+  /** A prediction as a row under {@link #HEADER}. */
+  static String tableRow(Prediction p) {
+    float best = p.getProbabilities().get(p.getPredicted().ordinal());
+    return String.format(Locale.ROOT, ROW, TIME.format(p.getPredictedAt()), p.getIdentity().getSopInstanceUid(),
+        p.getPredicted().name(), best, p.getModelVersion(), p.getBatchSize(), latencyMs(p));
+  }
+
+  private static long latencyMs(Prediction p) {
+    return p.getPredictedAt().toEpochMilli() - p.getScanTimestamp().toEpochMilli();
   }
 }

@@ -73,6 +73,7 @@ public final class TopicsCommand implements Callable<Integer> {
         .optFlag(CommonKeys.REPLICATION_FACTOR.name(), replicationFactor, "--replication-factor")
         .build(), new CommonKeys());
     CommonConfig common = CommonConfig.from(configuration);
+    ClusterOptions.awaitKafka(common);
     TopicProvisioner.Mode mode =
         dryRun ? TopicProvisioner.Mode.DRY_RUN : fix ? TopicProvisioner.Mode.FIX : TopicProvisioner.Mode.CREATE;
 

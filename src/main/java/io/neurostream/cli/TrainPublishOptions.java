@@ -5,6 +5,8 @@ import io.neurostream.avro.ReleaseStatus;
 import io.neurostream.config.CommonKeys;
 import io.neurostream.config.ConfigSources;
 import io.neurostream.config.Configuration;
+import io.neurostream.model.BundleMetadata;
+import io.neurostream.model.ModelBundle;
 import io.neurostream.trainer.ReleaseOperations;
 import io.neurostream.trainer.TrainerConfig;
 import io.neurostream.trainer.TrainerKeys;
@@ -34,6 +36,11 @@ public final class TrainPublishOptions {
     if (!publish) {
       return;
     }
+    BundleMetadata metadata = ModelBundle.open(bundle).metadata();
+    UntrainedBundleGuard.problem(metadata).ifPresent(problem -> {
+      throw new IllegalStateException(UntrainedBundleGuard.refusal(metadata.version(), problem)
+          .replace("pass --force", "use neurostream models publish --force " + bundle));
+    });
     TrainerConfig config = TrainerConfig.from(Configuration.load(ConfigSources.builder()
         .optFlag(CommonKeys.BOOTSTRAP_SERVERS.name(), bootstrap, "--bootstrap")
         .optFlag(CommonKeys.SCHEMA_REGISTRY_URL.name(), registry, "--registry")

@@ -2,6 +2,7 @@ package io.neurostream.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,9 @@ import java.util.stream.Collectors;
  * @param djlCacheDir DJL cache directory
  * @param kafkaClientProperties passed-through Kafka client properties (security, SASL, tuning)
  * @param serdeOptions the {@link CommonKeys#SERDE_OPTIONS} that are set, by name, for the serdes
+ * @param bootstrapWait how long to wait for Kafka at start ({@code bootstrap.wait.ms})
+ * @param livenessDeadline how long a part may be blocked before /live fails
+ *     ({@code liveness.deadline.ms})
  */
 public record CommonConfig(
     String bootstrapServers,
@@ -34,7 +38,9 @@ public record CommonConfig(
     Path stateDir,
     Path djlCacheDir,
     Map<String, String> kafkaClientProperties,
-    Map<String, Object> serdeOptions) {
+    Map<String, Object> serdeOptions,
+    Duration bootstrapWait,
+    Duration livenessDeadline) {
 
   public CommonConfig {
     schemaRegistryUrls = List.copyOf(schemaRegistryUrls);
@@ -55,7 +61,9 @@ public record CommonConfig(
         c.get(CommonKeys.STATE_DIR),
         c.get(CommonKeys.DJL_CACHE_DIR),
         c.kafkaClientProperties(),
-        serdeOptions(c));
+        serdeOptions(c),
+        c.get(CommonKeys.BOOTSTRAP_WAIT),
+        c.get(CommonKeys.LIVENESS_DEADLINE));
   }
 
   private static Map<String, Object> serdeOptions(Configuration c) {

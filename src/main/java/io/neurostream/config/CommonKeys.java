@@ -2,6 +2,7 @@ package io.neurostream.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,6 +48,16 @@ public final class CommonKeys implements ConfigKeySet {
   public static final ConfigKey<Path> DJL_CACHE_DIR = ConfigKey.of(
       "djl.cache.dir", ValueType.path(), Path.of(System.getProperty("user.home"), ".djl.ai"),
       "DJL engine cache (native libraries are unpacked here); must be writable.");
+
+  public static final ConfigKey<Duration> BOOTSTRAP_WAIT = ConfigKey.of(
+      "bootstrap.wait.ms", ValueType.millis(Duration.ofSeconds(1), Duration.ofHours(1)),
+      Duration.ofSeconds(15), "How long a command or service waits at start for Kafka to answer "
+          + "before it exits with one line naming --bootstrap.");
+
+  public static final ConfigKey<Duration> LIVENESS_DEADLINE = ConfigKey.of(
+      "liveness.deadline.ms", ValueType.millis(Duration.ofSeconds(1), Duration.ofHours(24)),
+      Duration.ofMinutes(2), "How long a part of a service may be blocked (registry or Kafka "
+          + "unreachable, no model, a stream thread not polling) before /live turns 503.");
 
   // The serdes' other settings (SchemaRegistryConfig), under Confluent's names. Optional: unset
   // leaves the serde's own default, so they reach the serdes only when given.
@@ -123,6 +134,11 @@ public final class CommonKeys implements ConfigKeySet {
       "http.read.timeout.ms", ValueType.intIn(1, Integer.MAX_VALUE),
       "Bound of one registry request in ms, so nothing hangs (serde default 30000).");
 
+  public static final ConfigKey<Boolean> AVRO_REMOVE_JAVA_PROPERTIES = ConfigKey.optional(
+      "avro.remove.java.properties", ValueType.bool(),
+      "Serializers register and look up schemas without avro.java.string, i.e. the contracts of "
+          + "schemas/*.avsc (serde default true).");
+
   /** The serde settings passed to the serdes as given, beyond the typed ones above. */
   public static final List<ConfigKey<?>> SERDE_OPTIONS = List.of(USE_LATEST_VERSION,
       LATEST_COMPATIBILITY_STRICT, LATEST_CACHE_TTL_SEC, SPECIFIC_AVRO_READER, NORMALIZE_SCHEMAS,
@@ -130,7 +146,8 @@ public final class CommonKeys implements ConfigKeySet {
       SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD, SCHEMA_REGISTRY_TRUSTSTORE_TYPE,
       SCHEMA_REGISTRY_KEYSTORE_LOCATION, SCHEMA_REGISTRY_KEYSTORE_PASSWORD,
       SCHEMA_REGISTRY_KEYSTORE_TYPE, SCHEMA_REGISTRY_KEY_PASSWORD, MAX_RETRIES, RETRIES_WAIT_MS,
-      RETRIES_MAX_WAIT_MS, HTTP_CONNECT_TIMEOUT_MS, HTTP_READ_TIMEOUT_MS);
+      RETRIES_MAX_WAIT_MS, HTTP_CONNECT_TIMEOUT_MS, HTTP_READ_TIMEOUT_MS,
+      AVRO_REMOVE_JAVA_PROPERTIES);
 
   @Override
   public String service() {
@@ -141,7 +158,7 @@ public final class CommonKeys implements ConfigKeySet {
   public List<ConfigKey<?>> keys() {
     List<ConfigKey<?>> keys = new ArrayList<>(List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
         BASIC_AUTH_CREDENTIALS_SOURCE, BASIC_AUTH_USER_INFO, AUTO_REGISTER_SCHEMAS, REPLICATION_FACTOR,
-        METRICS_PORT, STATE_DIR, DJL_CACHE_DIR));
+        METRICS_PORT, STATE_DIR, DJL_CACHE_DIR, BOOTSTRAP_WAIT, LIVENESS_DEADLINE));
     keys.addAll(SERDE_OPTIONS);
     return List.copyOf(keys);
   }

@@ -10,7 +10,7 @@ import java.util.TreeSet;
 /**
  * Every configuration key of every service, found through {@link ServiceLoader} from
  * {@code META-INF/services/io.neurostream.config.ConfigKeySet}. It generates the configuration
- * reference ({@code neurostream config}, the README) and tells deployment tests which environment
+ * reference ({@code neurostream config}, docs/configuration.md) and tells deployment tests which environment
  * variable names are real.
  */
 public final class ConfigCatalog {
@@ -78,7 +78,7 @@ public final class ConfigCatalog {
         String def = switch (k.presence()) {
           case REQUIRED -> "*required*";
           case OPTIONAL -> "*unset*";
-          case DEFAULTED -> "`" + k.formattedDefault() + "`";
+          case DEFAULTED -> "`" + portable(k.formattedDefault()) + "`";
         };
         out.append("| `").append(k.name()).append("` | `").append(k.envName()).append("` | ")
             .append(cell(k.type().describe())).append(" | ").append(def).append(" | ")
@@ -86,6 +86,27 @@ public final class ConfigCatalog {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * A default as it reads on any machine: under the temporary directory or the user's home it is
+   * written {@code ${java.io.tmpdir}/...} or {@code ~/...}, so the reference does not change with
+   * the machine that generated it.
+   */
+  static String portable(String value) {
+    String tmp = trimSeparator(System.getProperty("java.io.tmpdir", ""));
+    String home = trimSeparator(System.getProperty("user.home", ""));
+    if (tmp.length() > 1 && value.startsWith(tmp + "/")) {
+      return "${java.io.tmpdir}" + value.substring(tmp.length());
+    }
+    if (home.length() > 1 && value.startsWith(home + "/")) {
+      return "~" + value.substring(home.length());
+    }
+    return value;
+  }
+
+  private static String trimSeparator(String dir) {
+    return dir.endsWith("/") && dir.length() > 1 ? dir.substring(0, dir.length() - 1) : dir;
   }
 
   private static String cell(String s) {

@@ -84,6 +84,33 @@ public final class Configuration {
     return kafkaClientProperties;
   }
 
+  /**
+   * The start-up log's one line: how many keys, which were set and where (secrets masked), and the
+   * Kafka client properties passed through; the keys left at their defaults are only counted.
+   * {@link #summary()} lists every key.
+   */
+  public String headline() {
+    List<String> set = new ArrayList<>();
+    for (Entry<?> e : entries.values()) {
+      if (e.origin().layer() != Origin.Layer.DEFAULT) {
+        set.add(describe(e.key()));
+      }
+    }
+    StringBuilder line = new StringBuilder().append(entries.size()).append(" keys, ")
+        .append(entries.size() - set.size()).append(" at their defaults");
+    if (!set.isEmpty()) {
+      line.append("; set: ").append(String.join(", ", set));
+    }
+    Map<String, String> kafka = KafkaClientProperties.masked(kafkaClientProperties);
+    if (!kafka.isEmpty()) {
+      line.append("; Kafka client properties: ");
+      List<String> pairs = new ArrayList<>();
+      kafka.forEach((k, v) -> pairs.add(k + "=" + v));
+      line.append(String.join(", ", pairs));
+    }
+    return line.toString();
+  }
+
   /** One line per key and passed-through property, secrets masked, for the start-up log. */
   public List<String> summary() {
     List<String> lines = new ArrayList<>();

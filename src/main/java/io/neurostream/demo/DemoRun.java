@@ -12,6 +12,9 @@ import io.neurostream.verdict.VerdictConfig;
 import io.neurostream.verdict.VerdictKeys;
 import io.neurostream.verdict.VerdictService;
 import io.neurostream.config.CommonKeys;
+import io.neurostream.console.ConsoleConfig;
+import io.neurostream.console.ConsoleKeys;
+import io.neurostream.console.ConsoleService;
 import io.neurostream.phantom.PhantomGenerator;
 import io.neurostream.model.DjlDefaults;
 import io.neurostream.trainer.TrainerConfig;
@@ -91,6 +94,12 @@ public final class DemoRun {
   private TrainerService trainer;
   private ClassifierService classifier;
   private VerdictService verdict;
+  private ConsoleService webConsole;
+  /** Enables the console's rollback and replay for this run only; printed with its URL. */
+  private final String adminToken = java.util.HexFormat.of().formatHex(randomBytes());
+  private boolean keepRunning;
+  /** Released when a kept-running demo has stopped everything (the shutdown hook waits for it). */
+  private final java.util.concurrent.CountDownLatch stoppedAll = new java.util.concurrent.CountDownLatch(1);
 
   private DemoRun(DemoOptions o, Path work, DemoLog log) {
     this.o = o;
@@ -106,11 +115,29 @@ public final class DemoRun {
    * @throws IllegalStateException naming the problem and where to look when the run cannot go on
    */
   public static DemoResult run(DemoOptions options) throws InterruptedException {
+    return run(options, false);
+  }
+
+  /**
+   * Runs the demo; with {@code keepRunning}, everything (broker, registry, classifier, trainer,
+   * console) stays up after the report is written until the process is interrupted (Ctrl-C), so
+   * the console can be explored.
+   */
+  public static DemoResult run(DemoOptions options, boolean keepRunning)
+      throws InterruptedException {
     DjlDefaults.apply();
     Path work = prepareWorkDir(options.workDir());
     try (DemoLog log = DemoLog.capture(work.resolve("demo.log"), options.verbose())) {
-      return new DemoRun(options, work, log).go();
+      DemoRun run = new DemoRun(options, work, log);
+      run.keepRunning = keepRunning;
+      return run.go();
     }
+  }
+
+  private static byte[] randomBytes() {
+    byte[] b = new byte[12];
+    new java.security.SecureRandom().nextBytes(b);
+    return b;
   }
 
   private DemoResult go() throws InterruptedException {
@@ -128,6 +155,7 @@ public final class DemoRun {
     String initialVersion;
     long streamStart;
     List<ReleaseEvent> releases;
+    Path report = null;
     // the broker starts while the phantoms are drawn and the initial model trains
     CompletableFuture<EmbeddedPlatform> starting =
         CompletableFuture.supplyAsync(() -> EmbeddedPlatform.start(work.resolve("kafka")));
@@ -164,6 +192,12 @@ public final class DemoRun {
         summary = DemoSummary.of(ledger.snapshot(), initialVersion, releases);
         series = SeriesSummary.of(verdicts.latest(), truthBySeries());
         overlays = verdicts.overlays();
+        if (keepRunning) {
+          report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
+              new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes,
+                  holds), series, writeOverlays(work.resolve("report"), series, overlays));
+          holdUntilInterrupted(report);
+        }
         stopServices();
       }
     } finally {
@@ -172,14 +206,17 @@ public final class DemoRun {
     }
     endPhase("shutdown");
 
-    Path report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
-        new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes, holds),
-        series, writeOverlays(work.resolve("report"), series, overlays));
+    if (report == null) {
+      report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
+          new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes, holds),
+          series, writeOverlays(work.resolve("report"), series, overlays));
+    }
     endPhase("report");
     if (!o.keepKafkaData()) {
       deleteQuietly(work.resolve("kafka"));
       deleteQuietly(work.resolve("state"));
     }
+    stoppedAll.countDown();
     return new DemoResult(work, report, log.path(), summary, initialVersion, elapsed(), phases,
         series);
   }
@@ -401,6 +438,8 @@ public final class DemoRun {
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     say("classifier running, serving " + classifier.modelVersion().orElse("?") + " (metrics on :"
         + classifier.metricsPort() + "/metrics, trainer on :" + trainer.opsPort() + ")");
+    phase = "starting the console";
+    startConsole(settings);
   }
 
   /**
@@ -568,7 +607,50 @@ public final class DemoRun {
     }
   }
 
+  /** The console, on port 8080 if free, else any; its URL and admin token are printed. */
+  private void startConsole(ServiceSettings settings) {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put(ConsoleKeys.ADMIN_TOKEN.name(), adminToken);
+    s.put(ConsoleKeys.PORT.name(), "8080");
+    try {
+      webConsole = ConsoleService.start(ConsoleConfig.from(settings.load(s, new CommonKeys(),
+          new ConsoleKeys())), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    } catch (UncheckedIOException e) {
+      s.put(ConsoleKeys.PORT.name(), "0"); // 8080 is taken: any free port
+      webConsole = ConsoleService.start(ConsoleConfig.from(settings.load(s, new CommonKeys(),
+          new ConsoleKeys())), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+    say("console at " + webConsole.url() + " (live overview, releases, predictions, dead letters; "
+        + "admin token for rollback and replay: " + adminToken + ")");
+  }
+
+  /**
+   * Keeps everything up until the process is interrupted: the shutdown hook releases this thread
+   * and waits for it to stop the services, so Ctrl-C ends the demo cleanly.
+   */
+  private void holdUntilInterrupted(Path report) throws InterruptedException {
+    java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        stoppedAll.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "demo-keep-running");
+    Runtime.getRuntime().addShutdownHook(hook);
+    say("report written to " + report + "; --keep-running: everything stays up, console at "
+        + (webConsole == null ? "(not running)" : webConsole.url()) + " — press Ctrl-C to stop");
+    phase = "kept running";
+    stop.await();
+    say("stopping");
+  }
+
   private void stopServices() {
+    if (webConsole != null) {
+      webConsole.close();
+      webConsole = null;
+    }
     if (trainer != null) {
       trainer.close();
       trainer = null;

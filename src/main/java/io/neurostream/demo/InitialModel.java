@@ -1,5 +1,6 @@
 package io.neurostream.demo;
 
+import io.neurostream.config.Plural;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.model.ModelSpec;
 import io.neurostream.training.EvaluationMetrics;
@@ -40,9 +41,9 @@ record InitialModel(Path bundle, String version, String description) {
         .build());
     EvaluationMetrics scored = result.holdout() != null ? result.holdout() : result.validation();
     return new InitialModel(result.bundle(), result.version(), String.format(Locale.ROOT,
-        "%s trained %d epochs on %d subjects (%d slices) in %.0f s; balanced accuracy %.3f on its own "
-            + "%d-slice %s", spec.architecture(), result.history().size(), cohort.initialSubjectCount(),
-        result.trainCount(), result.seconds(), scored.balancedAccuracy(), scored.count(),
+        "%s trained %s on %s (%s) in %.0f s; balanced accuracy %.3f on its own "
+            + "%d-slice %s", spec.architecture(), Plural.of(result.history().size(), "epoch"),
+        Plural.of(cohort.initialSubjectCount(), "subject"), Plural.of(result.trainCount(), "slice"), result.seconds(), scored.balancedAccuracy(), scored.count(),
         result.holdout() != null ? "holdout" : "validation set"));
   }
 

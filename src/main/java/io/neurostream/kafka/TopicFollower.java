@@ -1,5 +1,7 @@
 package io.neurostream.kafka;
 
+import io.neurostream.ops.Faults;
+import io.neurostream.ops.Watchdog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * ({@link Handler#onCaughtUp}), so a restarted service can resume from what the topic says before
  * serving. {@link #close()} stops the thread within a poll.
  *
+ * <p>Failures of its own Kafka calls that may pass ({@link Faults#isTransient}: the broker
+ * unreachable, a timeout, a leader moving) are retried with back-off for as long as they last,
+ * reported to the {@link Watchdog.Part} given to {@link #watchedBy}; only a permanent failure stops
+ * the follower ({@link Handler#onFailure}), and that part then stays blocked so {@code /live}
+ * fails once the deadline passes.
+ *
  * @param <K> the record key type
  */
 public final class TopicFollower<K> implements AutoCloseable {
@@ -42,6 +50,9 @@ public final class TopicFollower<K> implements AutoCloseable {
   private static final Duration MISSING_TOPIC_RETRY = Duration.ofSeconds(2);
   /** Bounds close(): a handler stuck in I/O must not hold the service's shutdown forever. */
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
+  /** Back-off after a transient failure of the follower's own Kafka calls: first and cap. */
+  private static final Duration TRANSIENT_FIRST = Duration.ofMillis(500);
+  private static final Duration TRANSIENT_MAX = Duration.ofSeconds(10);
 
   /** What a follower does with what it reads; every call comes from the following thread. */
   public interface Handler<K> {
@@ -70,6 +81,8 @@ public final class TopicFollower<K> implements AutoCloseable {
   private final String clientIdPrefix;
   private final Handler<K> handler;
   private final CountDownLatch caughtUp = new CountDownLatch(1);
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private volatile Watchdog.Part part;
   private volatile boolean running = true;
   private volatile Consumer<K, byte[]> consumer;
   private volatile RuntimeException failure;
@@ -89,6 +102,15 @@ public final class TopicFollower<K> implements AutoCloseable {
     this.keyDeserializer = keyDeserializer;
     this.clientIdPrefix = clientIdPrefix;
     this.handler = handler;
+  }
+
+  /**
+   * Reports to {@code part} while the follower's own Kafka calls fail (and for good once it has
+   * stopped on a permanent failure); call before {@link #start}.
+   */
+  public TopicFollower<K> watchedBy(Watchdog.Part part) {
+    this.part = part;
+    return this;
   }
 
   /** Starts following on a daemon thread called {@code threadName}. */
@@ -124,12 +146,12 @@ public final class TopicFollower<K> implements AutoCloseable {
   }
 
   /**
-   * Waits on the following thread, e.g. before a record is retried. Keeps the thread's interrupt
-   * status, which the next poll then reports.
+   * Waits on the following thread, e.g. before a record is retried; {@link #close()} ends the
+   * wait at once. Keeps the thread's interrupt status, which the next poll then reports.
    */
   public void backOff(Duration d) {
     try {
-      Thread.sleep(d.toMillis());
+      closing.await(d.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -142,18 +164,36 @@ public final class TopicFollower<K> implements AutoCloseable {
     try (KafkaConsumer<K, byte[]> c =
         new KafkaConsumer<>(props, keyDeserializer, new ByteArrayDeserializer())) {
       consumer = c;
-      List<TopicPartition> partitions = partitions(c);
+      List<TopicPartition> partitions = retrying(() -> partitions(c), "find the partitions of");
+      if (!running) {
+        return;
+      }
       c.assign(partitions);
       c.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = c.endOffsets(partitions);
+      Map<TopicPartition, Long> end = retrying(() -> c.endOffsets(partitions), "read the end of");
       boolean reported = false;
+      int failures = 0;
       while (running) {
-        if (!reported && reached(c, end)) {
-          reported = true;
-          handler.onCaughtUp(c, partitions);
-          caughtUp.countDown();
+        ConsumerRecords<K, byte[]> records;
+        try {
+          if (!reported && reached(c, end)) {
+            reported = true;
+            handler.onCaughtUp(c, partitions);
+            caughtUp.countDown();
+          }
+          records = c.poll(reported ? FOLLOW_POLL : CATCH_UP_POLL);
+        } catch (RuntimeException e) {
+          if (!running || !Faults.isTransient(e)) {
+            throw e;
+          }
+          stalled("follow", e, ++failures);
+          continue;
         }
-        handler.onRecords(c, c.poll(reported ? FOLLOW_POLL : CATCH_UP_POLL), reported);
+        if (failures > 0) {
+          failures = 0;
+          recovered();
+        }
+        handler.onRecords(c, records, reported);
       }
     } catch (WakeupException e) {
       // close() wakes the consumer on purpose; anyone else doing so is a bug worth reporting
@@ -161,27 +201,80 @@ public final class TopicFollower<K> implements AutoCloseable {
         fail(e);
       }
     } catch (RuntimeException e) {
-      fail(e);
+      if (running) {
+        fail(e);
+      }
     } finally {
       // waiters must not block on a follower that will never catch up
       caughtUp.countDown();
     }
   }
 
+  /** Runs a call of the follower's own, retrying it for as long as it fails transiently. */
+  private <T> T retrying(java.util.function.Supplier<T> call, String what) {
+    int failures = 0;
+    while (true) {
+      try {
+        T result = call.get();
+        if (failures > 0) {
+          recovered();
+        }
+        return result;
+      } catch (RuntimeException e) {
+        if (!running || !Faults.isTransient(e)) {
+          throw e;
+        }
+        stalled(what, e, ++failures);
+      }
+    }
+  }
+
+  private void stalled(String what, RuntimeException e, int failures) {
+    long wait = Math.min(TRANSIENT_MAX.toMillis(),
+        TRANSIENT_FIRST.toMillis() << Math.min(10, failures - 1));
+    String reason = "cannot " + what + " " + topic + ": " + e;
+    Watchdog.Part p = part;
+    if (p != null) {
+      p.blocked(reason);
+    }
+    LOG.warn("{}; retrying in {} ms (attempt {})", reason, wait, failures);
+    backOff(Duration.ofMillis(wait));
+  }
+
+  private void recovered() {
+    Watchdog.Part p = part;
+    if (p != null) {
+      p.progressed();
+    }
+    LOG.info("following {} again", topic);
+  }
+
   private void fail(RuntimeException e) {
     failure = e;
+    Watchdog.Part p = part;
+    if (p != null) {
+      p.blocked("stopped following " + topic + " on " + e);
+    }
     handler.onFailure(e);
   }
 
   private List<TopicPartition> partitions(Consumer<?, ?> c) {
     while (running) {
-      List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
+      List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
       if (infos != null && !infos.isEmpty()) {
+        Watchdog.Part p = part;
+        if (p != null) {
+          p.progressed();
+        }
         List<TopicPartition> tps = new ArrayList<>();
         infos.forEach(i -> tps.add(new TopicPartition(topic, i.partition())));
         return tps;
       }
       LOG.warn("topic {} does not exist yet; create it (neurostream topics) — retrying", topic);
+      Watchdog.Part p = part;
+      if (p != null) {
+        p.blocked("topic " + topic + " does not exist; create it (neurostream topics)");
+      }
       backOff(MISSING_TOPIC_RETRY);
     }
     return List.of();
@@ -200,6 +293,7 @@ public final class TopicFollower<K> implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    closing.countDown();
     Consumer<?, ?> c = consumer;
     if (c != null) {
       c.wakeup();

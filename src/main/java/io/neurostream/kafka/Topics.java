@@ -7,6 +7,7 @@ import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.avro.SeriesVerdict;
+import io.neurostream.avro.ServiceStatus;
 import io.neurostream.serde.AvroSerdes;
 import java.time.Duration;
 import java.util.List;
@@ -137,9 +138,23 @@ public final class Topics {
           "retention.ms", millis(Duration.ofDays(30))),
       strings(), avro(Explanation.class));
 
+  /**
+   * Heartbeats of running service instances ({@link ServiceStatus}), keyed by
+   * {@code service/instanceId}. Compacted, one partition, and short-lived segments so compaction
+   * keeps it small: the console reads it whole to know what runs (see {@link StatusPublisher}).
+   */
+  public static final Topic<String, ServiceStatus> SERVICE_STATUS = new Topic<>(
+      "mri.service-status", 1, DEFAULT_REPLICATION_FACTOR,
+      Map.of(
+          "cleanup.policy", "compact",
+          "segment.ms", millis(Duration.ofHours(1)),
+          "delete.retention.ms", millis(Duration.ofHours(1)),
+          "min.cleanable.dirty.ratio", "0.1"),
+      strings(), avro(ServiceStatus.class));
+
   private static final List<Topic<?, ?>> ALL =
       List.of(SCANS, PREDICTIONS, SCANS_DLQ, LABELS, MODEL_RELEASES, MODEL_ARTIFACTS,
-          SERIES_VERDICTS, EXPLANATIONS);
+          SERIES_VERDICTS, EXPLANATIONS, SERVICE_STATUS);
 
   private Topics() {}
 

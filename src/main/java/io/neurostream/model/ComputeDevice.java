@@ -18,6 +18,7 @@ public final class ComputeDevice {
    * CPU; {@code cpu}; {@code gpu} or {@code gpuN} for the N-th GPU, which must exist.
    */
   public static Device resolve(String name) {
+    DjlDefaults.engine();
     String n = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
     if (n.isEmpty() || n.equals("auto")) {
       return Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();

@@ -1,5 +1,8 @@
 package io.neurostream.model;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import org.slf4j.Logger;
@@ -22,8 +25,12 @@ import org.slf4j.LoggerFactory;
  *       (in the demo) broker threads on the same cores, and any other process on a shared node;
  *       a descheduled OpenMP worker then stalls every operator. {@code OMP_WAIT_POLICY=PASSIVE}
  *       makes idle workers sleep instead; a wake-up costs microseconds against the milliseconds of
- *       a convolution. Measured with {@code neurostream bench pipeline} (README, "Engine
+ *       a convolution. Measured with {@code neurostream bench pipeline} (docs/benchmarks.md, "Engine
  *       settings"). Set like the engine type, before the library loads; an explicit value is kept.
+ *   <li>DJL's PyTorch engine runs operators on one intra-op thread unless told otherwise: the
+ *       same ResNet50 at batch 8 measured 6.8 images/s on one thread and 78–89 on two (issue
+ *       12). {@code ai.djl.pytorch.num_threads} is set to the available processors unless the
+ *       operator set it; the engine reads it when it starts. MXNet ignores it.
  * </ul>
  */
 public final class DjlDefaults {
@@ -33,6 +40,9 @@ public final class DjlDefaults {
   static final String SAFE_ENGINE_TYPE = "NaiveEngine";
   static final String WAIT_POLICY = "OMP_WAIT_POLICY";
   static final String PASSIVE = "PASSIVE";
+  static final String PYTORCH_THREADS = "ai.djl.pytorch.num_threads";
+
+  private static Engine engine;
 
   private DjlDefaults() {}
 
@@ -43,6 +53,10 @@ public final class DjlDefaults {
     }
     setDefault(ENGINE_TYPE, SAFE_ENGINE_TYPE, "multi-threaded MXNet inference may deadlock");
     setDefault(WAIT_POLICY, PASSIVE, "inference may slow down when other threads need the cores");
+    if (System.getProperty(PYTORCH_THREADS) == null) {
+      System.setProperty(PYTORCH_THREADS,
+          Integer.toString(Runtime.getRuntime().availableProcessors()));
+    }
   }
 
   /** Sets {@code name=value} in the process environment unless the operator has set it. */
@@ -56,6 +70,27 @@ public final class DjlDefaults {
       LOG.warn("Could not set {}={} ({}); set it in the environment before starting, or {}",
           name, value, e.toString(), risk);
     }
+  }
+
+  /**
+   * Starts the default engine once, quietly: MXNet prints its engine line on standard error when
+   * its first operation runs, which on an operator's console reads like a problem. The engine is
+   * started here, under {@link NativeStderr#muted}, by one tiny operation. Idempotent; call it
+   * before the first DJL call that computes (ComputeDevice does).
+   */
+  public static synchronized Engine engine() {
+    if (engine == null) {
+      apply();
+      Engine[] started = new Engine[1];
+      NativeStderr.muted(() -> {
+        started[0] = Engine.getInstance();
+        try (NDManager manager = started[0].newBaseManager()) {
+          manager.zeros(new Shape(1)).toFloatArray();
+        }
+      });
+      engine = started[0];
+    }
+    return engine;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.neurostream.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,6 +26,8 @@ public final class OpsServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
+  private final java.util.List<String> routes =
+      new java.util.concurrent.CopyOnWriteArrayList<>(java.util.List.of("/metrics", "/live", "/ready"));
 
   private OpsServer(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -51,6 +54,11 @@ public final class OpsServer implements AutoCloseable {
       String body = registry.scrape();
       respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", body);
     });
+    // the probes as gauges too, so an alert can say which service is not ready, and for how long
+    Gauge.builder("neurostream.ready", ready, c -> safeCheck(c).ok() ? 1 : 0)
+        .description("1 while /ready answers 200, else 0").strongReference(true).register(registry);
+    Gauge.builder("neurostream.live", live, c -> safeCheck(c).ok() ? 1 : 0)
+        .description("1 while /live answers 200, else 0").strongReference(true).register(registry);
     server.createContext("/live", ex -> health(ex, live));
     server.createContext("/ready", ex -> health(ex, ready));
     ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
@@ -71,7 +79,13 @@ public final class OpsServer implements AutoCloseable {
    */
   public OpsServer route(String path, com.sun.net.httpserver.HttpHandler handler) {
     server.createContext(path, handler);
+    routes.add(path);
     return this;
+  }
+
+  /** The paths served, e.g. {@code /metrics}, {@code /live}, {@code /ready}, {@code /train-now}. */
+  public java.util.List<String> routes() {
+    return java.util.List.copyOf(routes);
   }
 
   /** The port actually bound. */
@@ -79,13 +93,16 @@ public final class OpsServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void health(HttpExchange ex, HealthCheck check) throws IOException {
-    HealthCheck.Status status;
+  private static HealthCheck.Status safeCheck(HealthCheck check) {
     try {
-      status = check.check();
+      return check.check();
     } catch (RuntimeException e) {
-      status = HealthCheck.Status.down("check failed: " + e);
+      return HealthCheck.Status.down("check failed: " + e);
     }
+  }
+
+  private static void health(HttpExchange ex, HealthCheck check) throws IOException {
+    HealthCheck.Status status = safeCheck(check);
     respond(ex, status.ok() ? 200 : 503, "text/plain; charset=utf-8", status.detail() + "\n");
   }
 

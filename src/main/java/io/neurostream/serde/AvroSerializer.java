@@ -26,6 +26,13 @@ import org.apache.kafka.common.serialization.Serializer;
  * up) under the TopicNameStrategy subject {@code <topic>-value} or {@code <topic>-key} in its
  * canonical text {@code Schema.toString()}, then magic byte, id and Avro binary follow.
  *
+ * <p>The schema registered or looked up is the record's schema without the Java-only properties
+ * Avro's code generator adds ({@code avro.java.string}), i.e. exactly the contract of
+ * {@code schemas/*.avsc}, as Confluent's serializer does with
+ * {@code avro.remove.java.properties=true} (our default; see {@link JavaProperties}). So a subject
+ * registered by CI from the contracts is found by Java producers running with
+ * {@code auto.register.schemas=false}.
+ *
  * <p>Subject choice follows Confluent: {@code auto.register.schemas} (default) registers the
  * record's schema; otherwise {@code use.latest.version} writes with the subject's latest schema;
  * otherwise the record's schema must already be registered. Every failure is a
@@ -62,9 +69,11 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     }
     binding.requireConfigured("AvroSerializer");
     String subject = Subjects.topicName(topic, binding.isKey());
-    Schema schema = record.getSchema();
+    // the contract as schemas/*.avsc has it: generated classes add Java-only properties
+    Schema schema = binding.config().removeJavaProperties()
+        ? JavaProperties.strip(record.getSchema()) : record.getSchema();
     Object datum = record;
-    Schema writeSchema = schema;
+    Schema writeSchema = record.getSchema();
     int id;
     try {
       if (binding.config().autoRegisterSchemas()) {
@@ -72,7 +81,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
       } else if (binding.config().useLatestVersion()) {
         RegisteredSchema latest = latest(subject);
         id = latest.id();
-        if (!latest.schema().equals(schema)) {
+        if (!latest.schema().equals(schema) && !latest.schema().equals(record.getSchema())) {
           datum = toLatest(record, latest, subject);
           writeSchema = latest.schema();
         }

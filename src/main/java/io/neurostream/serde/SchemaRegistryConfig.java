@@ -32,6 +32,9 @@ import org.apache.kafka.common.config.ConfigException;
  * @param retryMaxWait {@code retries.max.wait.ms}: cap of the back-off
  * @param connectTimeout {@code http.connect.timeout.ms}
  * @param requestTimeout {@code http.read.timeout.ms}: bound of one request, so nothing hangs
+ * @param removeJavaProperties {@code avro.remove.java.properties}: serializers register and look up
+ *     the record's schema without Avro's Java-only properties ({@code avro.java.string}), i.e. the
+ *     contract in {@code schemas/*.avsc}; default true (Confluent's default is false)
  */
 public record SchemaRegistryConfig(
     List<URI> urls,
@@ -47,7 +50,8 @@ public record SchemaRegistryConfig(
     Duration retryWait,
     Duration retryMaxWait,
     Duration connectTimeout,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    boolean removeJavaProperties) {
 
   public static final String URL = "schema.registry.url";
   public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
@@ -71,6 +75,7 @@ public record SchemaRegistryConfig(
   public static final String RETRIES_MAX_WAIT_MS = "retries.max.wait.ms";
   public static final String HTTP_CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
   public static final String HTTP_READ_TIMEOUT_MS = "http.read.timeout.ms";
+  public static final String AVRO_REMOVE_JAVA_PROPERTIES = "avro.remove.java.properties";
 
   /**
    * Key and trust material for HTTPS to the registry. Store types default to JKS like Confluent's;
@@ -155,7 +160,8 @@ public record SchemaRegistryConfig(
         Duration.ofMillis(nonNegative(props, RETRIES_WAIT_MS, 1000)),
         Duration.ofMillis(nonNegative(props, RETRIES_MAX_WAIT_MS, 20_000)),
         Duration.ofMillis(positive(props, HTTP_CONNECT_TIMEOUT_MS, 10_000)),
-        Duration.ofMillis(positive(props, HTTP_READ_TIMEOUT_MS, 30_000)));
+        Duration.ofMillis(positive(props, HTTP_READ_TIMEOUT_MS, 30_000)),
+        bool(props, AVRO_REMOVE_JAVA_PROPERTIES, true));
   }
 
   /** The registry URLs as one comma-separated string, for messages. */

@@ -1,8 +1,10 @@
 package io.neurostream.trainer;
 
 import io.neurostream.avro.LabeledScan;
+import io.neurostream.config.Plural;
 import io.neurostream.kafka.TopicFollower;
-import io.neurostream.serde.SchemaRegistryException;
+import io.neurostream.ops.Faults;
+import io.neurostream.ops.Watchdog;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -38,15 +40,17 @@ public final class LabelFollower implements AutoCloseable {
   private final Deserializer<LabeledScan> deserializer;
   private final LabeledSet labels;
   private final AtomicLong skipped = new AtomicLong();
+  private final Watchdog.Part reading;
 
   public LabelFollower(
       String topic, Map<String, Object> clientConfig, Deserializer<LabeledScan> deserializer,
-      LabeledSet labels) {
+      LabeledSet labels, Watchdog watchdog) {
     Map<String, Object> props = new HashMap<>(clientConfig);
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_PARTITION_FETCH_BYTES);
     this.topic = topic;
     this.follower = new TopicFollower<>(topic, props, new StringDeserializer(), "trainer-labels",
-        new Labels());
+        new Labels()).watchedBy(watchdog.part("labels-consumer"));
+    this.reading = watchdog.part("label-follower");
     this.deserializer = deserializer;
     this.labels = labels;
   }
@@ -90,9 +94,11 @@ public final class LabelFollower implements AutoCloseable {
     try {
       label = deserializer.deserialize(r.topic(), r.headers(), r.value());
     } catch (SerializationException e) {
-      if (e.getCause() instanceof SchemaRegistryException reg && !reg.isNotFound()) {
-        LOG.warn("schema registry unavailable ({}); retrying label {}-{}@{} in 2 s",
-            reg.getMessage(), r.topic(), r.partition(), r.offset());
+      if (Faults.isTransient(e)) {
+        LOG.warn("label {}-{}@{} cannot be read yet ({}); retrying in 2 s",
+            r.topic(), r.partition(), r.offset(), e.getMessage());
+        reading.blocked("label " + r.topic() + "-" + r.partition() + "@" + r.offset()
+            + " cannot be read: " + e.getMessage());
         c.seek(new TopicPartition(r.topic(), r.partition()), r.offset());
         follower.backOff(REGISTRY_RETRY);
         return false;
@@ -106,6 +112,7 @@ public final class LabelFollower implements AutoCloseable {
       scanId = label.getScan().getIdentity().getSopInstanceUid();
     }
     labels.apply(scanId, label, r.partition(), r.offset());
+    reading.progressed();
     return true;
   }
 
@@ -137,8 +144,8 @@ public final class LabelFollower implements AutoCloseable {
       for (TopicPartition tp : partitions) {
         labels.advance(tp.partition(), c.position(tp));
       }
-      LOG.info("labels read: {} labeled scans from {} records on {} ({} skipped)",
-          labels.size(), labels.recordsRead(), topic, skipped.get());
+      LOG.info("labels read: {} from {} on {} ({} skipped)", Plural.of(labels.size(), "labeled scan"),
+          Plural.of(labels.recordsRead(), "record"), topic, skipped.get());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
 import io.neurostream.release.ArtifactException;
 import io.neurostream.release.ArtifactStores;
+import io.neurostream.release.RollbackPlan;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.model.ModelBundleException;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -83,32 +83,9 @@ public final class ReleaseOperations implements AutoCloseable {
    * @return the records published
    */
   public List<ModelRelease> rollback(String version, String reason, boolean force) {
-    ReleaseHistory history = history();
-    ModelRelease target = history.find(version).orElseThrow(() -> new IllegalArgumentException(
-        "there is no release " + version + "; see neurostream models list"));
-    Optional<ModelRelease> served = history.served();
-    if (served.isPresent() && served.get().getVersion().equals(version)) {
-      throw new IllegalArgumentException(version + " is already the served release");
-    }
-    if (target.getStatus() == ReleaseStatus.REJECTED && !force) {
-      throw new IllegalArgumentException(version + " was REJECTED (" + target.getReason()
-          + "); pass --force to serve it anyway");
-    }
-    verifyArtifact(target);
-    Instant now = Instant.now();
-    Instant last = history.lastDecision().orElse(Instant.EPOCH);
-    if (!now.isAfter(last)) {
-      now = last.plusMillis(1); // newer than every record, whatever this machine's clock says
-    }
-    String why = reason == null || reason.isBlank() ? "" : ": " + reason;
-    List<ModelRelease> records = new ArrayList<>();
-    if (served.isPresent()) {
-      records.add(ReleasePublisher.restated(served.get(), ReleaseStatus.ROLLED_BACK,
-          "rolled back to " + version + " by an operator" + why, now));
-    }
-    records.add(ReleasePublisher.restated(target, ReleaseStatus.PROMOTED,
-        "re-promoted by rollback" + served.map(s -> " from " + s.getVersion()).orElse("") + why,
-        now.plusMillis(1)));
+    List<ModelRelease> records = RollbackPlan.plan(history().records(), version, reason, force,
+        "an operator", Instant.now());
+    verifyArtifact(records.get(records.size() - 1));
     publisher().publishRecords(records);
     published.addAll(records);
     return records;

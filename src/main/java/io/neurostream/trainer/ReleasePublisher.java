@@ -2,6 +2,7 @@ package io.neurostream.trainer;
 
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
+import io.neurostream.config.Plural;
 import io.neurostream.release.KafkaArtifactStore;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.BundleMetadata;
@@ -184,7 +185,7 @@ public final class ReleasePublisher implements AutoCloseable {
       throw new UncheckedIOException("reading " + bundle.path() + " failed: " + e.getMessage(), e);
     }
     int count = Math.max(1, (artifact.length + chunkBytes - 1) / chunkBytes);
-    LOG.info("release {}: publishing {} chunks ({} bytes) to {} in a transaction{}", version, count,
+    LOG.info("release {}: publishing {} ({} bytes) to {} in a transaction{}", version, Plural.of(count, "chunk"),
         artifact.length, topic, maxBytesPerSecond > 0 ? " at most " + maxBytesPerSecond + " B/s" : "");
     long start = System.nanoTime();
     KafkaArtifactStore.publish(producer, topic, version, artifact, chunkBytes, index -> {

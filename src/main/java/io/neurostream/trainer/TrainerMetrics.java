@@ -23,15 +23,26 @@ final class TrainerMetrics {
     Gauge.builder("neurostream.trainer.served.balanced.accuracy", servedBalancedAccuracy, AtomicReference::get)
         .description("Holdout balanced accuracy of the served release, as its release says")
         .register(registry);
+    // every outcome from the start, at 0: alerts on increase() see the first failed round
+    for (String outcome : OUTCOMES) {
+      rounds(outcome);
+    }
+  }
+
+  /** The outcomes a round can have. */
+  static final java.util.List<String> OUTCOMES = java.util.List.of("promoted", "rejected", "skipped",
+      "failed");
+
+  private Counter rounds(String outcome) {
+    return Counter.builder("neurostream.trainer.rounds")
+        .description("Training rounds by outcome")
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   /** Counts a round by outcome: promoted, rejected, skipped, failed. */
   void round(String outcome, Duration took) {
-    Counter.builder("neurostream.trainer.rounds")
-        .description("Training rounds by outcome")
-        .tag("outcome", outcome)
-        .register(registry)
-        .increment();
+    rounds(outcome).increment();
     if (took != null) {
       roundTime.record(took);
     }

@@ -6,12 +6,16 @@ import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
 import io.neurostream.release.ArtifactException;
 import io.neurostream.release.ArtifactStores;
+import io.neurostream.kafka.KafkaClients;
+import io.neurostream.kafka.StatusPublisher;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.BundleMetadata;
 import io.neurostream.model.DjlDefaults;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.ops.HealthCheck;
 import io.neurostream.ops.OpsServer;
+import io.neurostream.ops.Watchdog;
+import io.neurostream.ops.WritableDirectory;
 import io.neurostream.training.BackboneFeatureCache;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -57,6 +61,8 @@ public final class TrainerService implements AutoCloseable {
   private final Object wake = new Object();
   private final AtomicBoolean trainNow = new AtomicBoolean();
   private final AtomicBoolean roundRunning = new AtomicBoolean();
+  private volatile long roundStartedNanos;
+  private final Watchdog watchdog;
   /** Records published by this process that the topic may not show yet (loop thread only). */
   private final List<ModelRelease> publishedHere = new java.util.ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -69,6 +75,7 @@ public final class TrainerService implements AutoCloseable {
   private long blockedAtRecords = -1;
 
   private OpsServer ops;
+  private StatusPublisher status;
   private LabelFollower follower;
   private ReleasePublisher publisher;
   private Admin admin;
@@ -80,6 +87,16 @@ public final class TrainerService implements AutoCloseable {
     this.config = config;
     this.metrics = new TrainerMetrics(registry);
     this.schedule = new RoundSchedule(config.minNewLabels(), config.interval());
+    this.watchdog = new Watchdog(config.common().livenessDeadline());
+    // a round stops itself at its budget; one far past it is stuck (a hung fetch, a deadlock)
+    watchdog.watch("training-round", () -> {
+      long running = System.nanoTime() - roundStartedNanos;
+      Duration budget = config.maxRound().multipliedBy(2);
+      return roundRunning.get() && running > budget.toNanos()
+          ? Optional.of("a round has run for " + Duration.ofNanos(running).toSeconds()
+              + " s, twice its budget of " + config.maxRound().toSeconds() + " s")
+          : Optional.empty();
+    });
   }
 
   /** Starts the trainer: ops endpoint, release producer, label follower, then the round loop. */
@@ -96,8 +113,12 @@ public final class TrainerService implements AutoCloseable {
 
   private void startUp(PrometheusMeterRegistry registry) {
     DjlDefaults.apply();
+    WritableDirectory.require(config.stateDir(), "--state-dir (state.dir, NEUROSTREAM_STATE_DIR)");
     ops = OpsServer.start(config.opsPort(), registry, this::liveness, this::readiness)
         .route("/train-now", this::handleTrainNow);
+    status = StatusPublisher.start("trainer", Optional.empty(), ops.port(),
+        new KafkaClients(config.common().kafkaProperties(), config.common().serdeConfig()),
+        StatusPublisher.DEFAULT_INTERVAL, this::statusSnapshot);
     Map<String, Object> client = config.common().kafkaProperties();
     Map<String, Object> serde = config.common().serdeConfig();
     // opening the producer aborts whatever a killed predecessor left open
@@ -110,7 +131,7 @@ public final class TrainerService implements AutoCloseable {
     round = new TrainingRound(config,
         new BackboneFeatureCache(state.resolve("features"), System.err), System.err);
     follower = new LabelFollower(Topics.LABELS.name(), client,
-        Topics.LABELS.valueSerde(serde).deserializer(), labels).start();
+        Topics.LABELS.valueSerde(serde).deserializer(), labels, watchdog).start();
     metrics.watch(labels::size, () -> newLabels, follower::skipped);
     loop = new Thread(this::run, "trainer-loop");
     loop.setDaemon(true);
@@ -208,6 +229,7 @@ public final class TrainerService implements AutoCloseable {
   }
 
   private void runRound(boolean first, String trigger, LabeledSet.Snapshot snapshot) {
+    roundStartedNanos = System.nanoTime();
     roundRunning.set(true);
     long started = System.nanoTime();
     long deadline = started + config.maxRound().toNanos();
@@ -371,7 +393,22 @@ public final class TrainerService implements AutoCloseable {
     if (follower != null && !follower.alive()) {
       return HealthCheck.Status.down("label follower stopped; see the log");
     }
-    return HealthCheck.Status.up("alive" + (roundRunning.get() ? ", round running" : ""));
+    HealthCheck.Status parts = watchdog.check();
+    return parts.ok() && roundRunning.get()
+        ? HealthCheck.Status.up(parts.detail() + ", round running") : parts;
+  }
+
+  private StatusPublisher.Snapshot statusSnapshot() {
+    HealthCheck.Status ready = readiness();
+    ReleaseHistory h = history;
+    return new StatusPublisher.Snapshot(
+        h == null ? Optional.empty() : h.served().map(ModelRelease::getVersion), ready.ok(),
+        ready.detail(), Map.of("labels", (double) labels.size(), "labels_new", (double) newLabels));
+  }
+
+  /** The paths the ops endpoint serves (documented in the console's /openapi.json). */
+  public List<String> opsRoutes() {
+    return ops.routes();
   }
 
   private HealthCheck.Status readiness() {
@@ -389,6 +426,9 @@ public final class TrainerService implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    if (status != null) {
+      status.close();
+    }
     synchronized (wake) {
       wake.notifyAll();
     }

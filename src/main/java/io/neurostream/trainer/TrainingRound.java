@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.avro.ReleaseStatus;
 import io.neurostream.avro.SeriesAggregation;
+import io.neurostream.config.Plural;
 import io.neurostream.imaging.GrayImage;
 import io.neurostream.imaging.ImageDecodeException;
 import io.neurostream.imaging.ImageDecoder;
@@ -11,8 +12,8 @@ import io.neurostream.model.ClassProbabilities;
 import io.neurostream.model.ComputeDevice;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.model.ScanClassifierModel;
-import io.neurostream.training.Evaluation;
 import io.neurostream.training.Augmentation;
+import io.neurostream.training.Evaluation;
 import io.neurostream.training.EvaluationMetrics;
 import io.neurostream.training.FeatureCache;
 import io.neurostream.training.SeriesMetrics;
@@ -154,9 +155,9 @@ final class TrainingRound {
         current.getVersion(), withSeries(metrics(result, candidate), candidateSeries),
         withSeries(served.asMap(), servedSeries), provenance);
     LOG.info(String.format(Locale.ROOT,
-        "round %s: %s vs %s on %d holdout scans -> %s in %.1f s (%d epochs, best %d%s)",
-        version, fmt(candidate), fmt(served), candidate.count(), draft.status(), took.toMillis() / 1e3,
-        result.history().size(), result.bestEpoch(),
+        "round %s: %s vs %s on %s -> %s in %.1f s (%s, best %d%s)",
+        version, fmt(candidate), fmt(served), Plural.of(candidate.count(), "holdout scan"), draft.status(),
+        took.toMillis() / 1e3, Plural.of(result.history().size(), "epoch"), result.bestEpoch(),
         provenance.containsKey("stopped_by_time") ? ", stopped by the time budget" : ""));
     return new Result(bundle, draft, took);
   }

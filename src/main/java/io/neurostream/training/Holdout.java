@@ -1,5 +1,6 @@
 package io.neurostream.training;
 
+import io.neurostream.config.Plural;
 import io.neurostream.model.BundleMetadata;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ public record Holdout(List<TrainingExample> examples, String description) {
       List<TrainingExample> all = ScanFolder.loadAll(dataset, size, log);
       String why = wholeFolder ? "--all given" : "no subject information (no manifest.csv, no sub-<id> file names)";
       return new Holdout(all, String.format(Locale.ROOT,
-          "the whole folder %s (%d slices; %s)", dir, all.size(), why));
+          "the whole folder %s (%s; %s)", dir, Plural.of(all.size(), "slice"), why));
     }
     long seed = parseLong(metadata.provenance().get("seed"), 42);
     double validation = parseDouble(metadata.provenance().get("validation_fraction"), 0.15);
@@ -35,8 +36,9 @@ public record Holdout(List<TrainingExample> examples, String description) {
     List<TrainingExample> testSplit = ScanFolder.loadTest(dataset, size, validation, test, seed, log);
     long subjects = testSplit.stream().map(TrainingExample::subject).distinct().count();
     return new Holdout(testSplit, String.format(Locale.ROOT,
-        "the subject-level test split of %s: %d slices of %d subjects (%s; seed %d,"
-            + " test fraction %.2f, as the model was trained)", dir, testSplit.size(), subjects,
+        "the subject-level test split of %s: %s of %s (%s; seed %d,"
+            + " test fraction %.2f, as the model was trained)", dir, Plural.of(testSplit.size(), "slice"),
+        Plural.of(subjects, "subject"),
         ScanFolder.describe(dataset), seed, test));
   }
 

@@ -1,6 +1,7 @@
 package io.neurostream.training;
 
 import io.neurostream.avro.DementiaStage;
+import io.neurostream.config.Plural;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -169,9 +171,32 @@ public final class KaggleDataset {
           dir, MANIFEST, MANIFEST);
     }
     KaggleDataset ds = new KaggleDataset(dir, images, source);
-    LOG.info("data set {}: {} images, {} subjects ({}), per class {}", dir, images.size(),
-        ds.subjects().size(), source, ds.imagesPerClass());
+    LOG.info("data set {}: {}, {} ({}), per class {}", dir, Plural.of(images.size(), "image"),
+        Plural.of(ds.subjects().size(), "subject"), source, ds.imagesPerClass());
+    ds.missingClassesWarning().ifPresent(LOG::warn);
     return ds;
+  }
+
+  /** The classes of which the data set holds no image, in class order. */
+  public List<DementiaStage> missingClasses() {
+    return imagesPerClass().entrySet().stream().filter(e -> e.getValue() == 0).map(Map.Entry::getKey).toList();
+  }
+
+  /**
+   * A warning when some classes have no image: a model trained on this folder can never predict
+   * them, and its balanced accuracy is over the classes present only. Empty when every class is
+   * there.
+   */
+  public Optional<String> missingClassesWarning() {
+    List<DementiaStage> missing = missingClasses();
+    if (missing.isEmpty()) {
+      return Optional.empty();
+    }
+    int total = DementiaStage.values().length;
+    return Optional.of("WARNING: " + root + " holds images of only " + (total - missing.size()) + " of the " + total
+        + " classes; none of " + missing + ". A model trained on it can never predict "
+        + (missing.size() == 1 ? "that class" : "those classes") + ", and its balanced accuracy covers only the "
+        + "classes present. Add a folder of images for each missing class (" + expectedFolders() + ").");
   }
 
   private static List<LabeledImage> fromManifest(

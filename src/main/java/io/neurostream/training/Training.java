@@ -59,8 +59,8 @@ public final class Training {
     DjlDefaults.apply();
     long started = System.nanoTime();
     PrintStream log = o.progress();
-    Engine.getInstance().setRandomSeed((int) o.seed());
     Device device = ComputeDevice.resolve(o.device());
+    Engine.getInstance().setRandomSeed((int) o.seed());
     String version = o.version() != null ? o.version() : BundleMetadata.newVersion();
     Map<String, String> provenance = new LinkedHashMap<>(data.provenance());
 

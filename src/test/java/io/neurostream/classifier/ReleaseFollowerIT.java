@@ -9,6 +9,9 @@ import io.neurostream.avro.ReleaseStatus;
 import io.neurostream.imaging.GrayImage;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.ClassProbabilities;
+import io.neurostream.ops.Watchdog;
+import io.neurostream.platform.registry.EmbeddedSchemaRegistry;
+import java.net.ServerSocket;
 import io.neurostream.platform.KafkaStack;
 import io.neurostream.release.ArtifactDigest;
 import io.neurostream.release.ArtifactException;
@@ -20,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -71,10 +75,48 @@ class ReleaseFollowerIT {
 
   private ReleaseFollower follower(ModelHolder holder, ClassifierMetrics metrics,
       Optional<String> pin) {
+    return follower(holder, metrics, pin, stack.serdeConfig(), new Watchdog(Duration.ofMinutes(2)));
+  }
+
+  private ReleaseFollower follower(ModelHolder holder, ClassifierMetrics metrics,
+      Optional<String> pin, Map<String, Object> serdeConfig, Watchdog watchdog) {
     return new ReleaseFollower(Topics.MODEL_RELEASES.name(), stack.client(),
-        Topics.MODEL_RELEASES.valueSerde(stack.serdeConfig()).deserializer(),
+        Topics.MODEL_RELEASES.valueSerde(serdeConfig).deserializer(),
         new ArtifactStores(stack.client(), Duration.ofSeconds(30)),
-        ReleaseFollowerIT::load, holder, metrics, pin, dir.resolve("work"));
+        ReleaseFollowerIT::load, holder, metrics, pin, dir.resolve("work"), watchdog);
+  }
+
+  @Test
+  void shouldReadReleasesAgainWhenTheRegistryComesBackAndFailLivenessWhileItIsAway()
+      throws Exception {
+    // given a promoted release, and a classifier whose registry is not there yet (issue 13 A)
+    releases.publish("reg-1", artifact("model-reg", 700), ReleaseStatus.PROMOTED);
+    int port;
+    try (ServerSocket reserved = new ServerSocket(0)) {
+      port = reserved.getLocalPort();
+    }
+    Map<String, Object> serde = Map.of("schema.registry.url", "http://127.0.0.1:" + port,
+        "max.retries", 0, "http.connect.timeout.ms", 500);
+    ModelHolder holder = new ModelHolder();
+    ClassifierMetrics metrics = ClassifierMetrics.discarding();
+    Watchdog watchdog = new Watchdog(Duration.ofSeconds(2));
+    try (ReleaseFollower follower =
+        follower(holder, metrics, Optional.of("reg-1"), serde, watchdog).start()) {
+      // then the release is not dropped: liveness turns false once the deadline has passed
+      await().atMost(Duration.ofSeconds(30)).until(() -> !watchdog.check().ok());
+      assertThat(watchdog.check().detail()).contains("release-follower blocked")
+          .contains("127.0.0.1:" + port);
+      assertThat(holder.version()).isEmpty();
+
+      // when the registry becomes reachable
+      try (EmbeddedSchemaRegistry late = EmbeddedSchemaRegistry.start(port, stack.bootstrap())) {
+        // then the follower reads the release, serves it, and is alive again by itself
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> holder.version().equals(Optional.of("reg-1")));
+        assertThat(watchdog.check().ok()).as(watchdog.check().detail()).isTrue();
+        assertThat(refused(metrics, "UNDECODABLE_RELEASE")).isZero();
+      }
+    }
   }
 
   private static byte[] artifact(String text, int size) {

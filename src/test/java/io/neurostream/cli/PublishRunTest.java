@@ -76,7 +76,7 @@ class PublishRunTest {
     assertThat(tally.published()).isEqualTo(3);
     assertThat(tally.skipped()).isEmpty();
     assertThat(tally.exitCode()).isZero();
-    assertThat(tally.summary("scans"))
+    assertThat(tally.summary("scan"))
         .isEqualTo("ingest: 3 scans published to test.scans, 0 files skipped");
     assertThat(tally.failureNote()).isEmpty();
     assertThat(errText.toString()).contains("ingest [").contains("3/3");
@@ -98,11 +98,19 @@ class PublishRunTest {
     assertThat(broker.history()).extracting(ProducerRecord::key).containsExactly("a", "b");
     assertThat(tally.skipped()).containsExactly("bad1: not an image", "bad2: not an image");
     assertThat(tally.exitCode()).isEqualTo(PublishRun.PARTIAL);
-    assertThat(tally.summary("scans"))
+    assertThat(tally.summary("scan"))
         .isEqualTo("ingest: 2 scans published to test.scans, 2 files skipped");
     assertThat(errText.toString())
         .contains("  skipped bad1: not an image" + System.lineSeparator()
             + "  skipped bad2: not an image" + System.lineSeparator());
+  }
+
+  @Test
+  void shouldCountOneOfEachInTheSingular() throws Exception {
+    PublishRun.Tally tally = run.publish(List.of("a", "bad"), new Broker(Set.of()),
+        item -> item.equals("bad") ? PublishRun.skip("bad: not an image") : PublishRun.send(item, item));
+
+    assertThat(tally.summary("scan")).isEqualTo("ingest: 1 scan published to test.scans, 1 file skipped");
   }
 
   @Test
@@ -117,6 +125,7 @@ class PublishRunTest {
 
     // then
     assertThat(tally.skipped()).hasSize(25);
+    assertThat(tally.summary("scan")).isEqualTo("ingest: 0 scans published to test.scans, 25 files skipped");
     assertThat(errText.toString()).contains("  skipped f19: unreadable")
         .doesNotContain("  skipped f20: unreadable")
         .contains("  ... and 5 more");
@@ -137,8 +146,8 @@ class PublishRunTest {
     assertThat(tally.published()).isEqualTo(1);
     assertThat(tally.firstFailure()).isEqualTo("no ack for b");
     assertThat(tally.exitCode()).isEqualTo(PublishRun.PARTIAL);
-    assertThat(tally.summary("labels") + tally.failureNote())
-        .isEqualTo("ingest: 1 labels published to test.scans, 0 files skipped, "
+    assertThat(tally.summary("label") + tally.failureNote())
+        .isEqualTo("ingest: 1 label published to test.scans, 0 files skipped, "
             + "2 not acknowledged (no ack for b)");
   }
 

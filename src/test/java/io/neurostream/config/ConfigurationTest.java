@@ -155,6 +155,22 @@ class ConfigurationTest {
   }
 
   @Test
+  void headlineShouldBeOneLineNamingOnlyWhatWasSetAndWhere() {
+    Configuration c = load(ConfigSources.builder().optEnv(Map.of(
+        "NEUROSTREAM_MODEL_BUNDLE", "/models/m1",
+        "KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required;"))
+        .optFlag("batch.max.size", "8", "--batch").build());
+
+    String headline = c.headline();
+
+    assertThat(headline).doesNotContain("\n")
+        .startsWith(c.summary().size() - 1 + " keys, " + (c.summary().size() - 1 - 2) + " at their defaults")
+        .contains("batch.max.size=8 (flag --batch)", "model.bundle=/models/m1 (env NEUROSTREAM_MODEL_BUNDLE)",
+            "sasl.jaas.config=******")
+        .doesNotContain("bootstrap.servers", "PlainLoginModule");
+  }
+
+  @Test
   void shouldAcceptKafkaPropertiesInTheFileAndRejectTyposWithASuggestion() throws Exception {
     Path ok = write("security.protocol=SSL\nkafka.my.plugin.option=x\nbatch.max.size=8\n");
     Configuration c = load(ConfigSources.builder().optFile(ok).optEnv(BUNDLE).build());

@@ -43,7 +43,7 @@ class DeploymentManifestsTest {
     // then: the workloads and their companions are all there, each in its typed model
     assertThat(manifests.all(Deployment.class))
         .extracting(d -> d.getMetadata().getName())
-        .containsExactlyInAnyOrder("classifier", "trainer");
+        .containsExactlyInAnyOrder("classifier", "trainer", "console");
     assertThat(manifests.objects())
         .extracting(o -> o.getClass().getSimpleName() + "/" + Manifests.nameOf(o))
         .contains(

@@ -13,7 +13,8 @@ class TopicsTest {
   void shouldDeclareTheTopicNamesTheTeamAgreedOn() {
     assertThat(Topics.all()).extracting(Topic::name).containsExactly(
         "mri.scans", "mri.predictions", "mri.scans.dlq", "mri.labels",
-        "mri.model-releases", "mri.model-artifacts", "mri.series-verdicts", "mri.explanations");
+        "mri.model-releases", "mri.model-artifacts", "mri.series-verdicts", "mri.explanations",
+        "mri.service-status");
   }
 
   @Test

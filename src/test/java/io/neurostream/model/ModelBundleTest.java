@@ -120,7 +120,7 @@ class ModelBundleTest {
         lie.classNames(), lie.normalization(), Map.of(), Map.of(), lie.engine(), lie.engineVersion(),
         lie.djlVersion(), lie.createdAt());
     Path mismatched = dir.resolve("mismatched.bundle");
-    ModelBundle.writeArchive(
+    BundleArchive.write(
         mismatched, ModelBundle.JSON.writeValueAsBytes(lie), params.resolve("neurostream-0000.params"));
 
     // when / then: it opens (intact), but does not load

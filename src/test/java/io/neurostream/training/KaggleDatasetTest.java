@@ -74,6 +74,26 @@ class KaggleDatasetTest {
   }
 
   @Test
+  void shouldWarnWhenOnlySomeClassFoldersHoldImages() throws IOException {
+    // given only two of the four class folders
+    writePng(tmp.resolve("Non_Demented/sub-01_a.png"));
+    writePng(tmp.resolve("Mild_Demented/sub-02_a.png"));
+
+    KaggleDataset ds = KaggleDataset.open(tmp);
+
+    assertThat(ds.missingClasses()).containsExactly(DementiaStage.Very_Mild_Demented, DementiaStage.Moderate_Demented);
+    assertThat(ds.missingClassesWarning()).hasValueSatisfying(w -> assertThat(w)
+        .contains("only 2 of the 4 classes", "Very_Mild_Demented", "Moderate_Demented", "can never predict those classes"));
+  }
+
+  @Test
+  void shouldNotWarnWhenEveryClassHasImages() {
+    Path dir = tmp.resolve("all");
+    PhantomDatasetWriter.write(PhantomGenerator.builder().setSeed(1).optSize(32).build(), dir, 8, 1, 1, false, n -> {});
+    assertThat(KaggleDataset.open(dir).missingClassesWarning()).isEmpty();
+  }
+
+  @Test
   void shouldTakeSubjectsFromBidsLikeFileNames() throws IOException {
     writePng(tmp.resolve("Mild_Demented/sub-01_s03.png"));
     writePng(tmp.resolve("Mild_Demented/sub-01_s04.png"));

@@ -3,6 +3,7 @@ package io.neurostream.platform.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.neurostream.config.Plural;
 import io.neurostream.platform.registry.RegistryRecord.Config;
 import io.neurostream.platform.registry.RegistryRecord.SchemaVersion;
 import java.io.IOException;
@@ -125,7 +126,7 @@ final class KafkaRegistryLog implements RegistryLog {
         }
       }
     }
-    LOG.info("Read {} records from schema topic {}", records.size(), topic);
+    LOG.info("Read {} from schema topic {}", Plural.of(records.size(), "record"), topic);
     return records;
   }
 
