@@ -31,12 +31,15 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class ExplainerModels implements AutoCloseable {
 
   private static final int KEEP = 2;
+  private static final long REREAD_NANOS = Duration.ofSeconds(30).toNanos();
 
   private final Map<String, Object> client;
   private final Deserializer<ModelRelease> releases;
   private final ArtifactStores artifacts;
   private final Path work;
   private final Map<String, ModelRelease> known = new HashMap<>();
+  /** When the releases were last read for a version not found, so they are not re-read per slice. */
+  private long lastReadNanos = Long.MIN_VALUE;
   private final LinkedHashMap<String, ScanClassifierModel> loaded = new LinkedHashMap<>();
 
   ExplainerModels(Map<String, Object> client, Map<String, ?> serdeConfig, Path work) {
@@ -67,8 +70,9 @@ final class ExplainerModels implements AutoCloseable {
 
   private ScanClassifierModel load(String version) {
     ModelRelease release = known.get(version);
-    if (release == null) {
+    if (release == null && System.nanoTime() - lastReadNanos > REREAD_NANOS) {
       readReleases();
+      lastReadNanos = System.nanoTime();
       release = known.get(version);
     }
     if (release == null) {
