@@ -216,6 +216,8 @@ final class BatchInference {
         .setBatchSize(batchSize)
         .setSliceIndex(r.scan().getSliceIndex())
         .setSliceCount(r.scan().getSliceCount())
+        .setScanPartition(r.source().partition())
+        .setScanOffset(r.source().offset())
         .build();
     return new Predicted(r.source(), r.scan().getIdentity().getSopInstanceUid(), prediction);
   }

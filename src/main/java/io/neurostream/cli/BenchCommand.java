@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print numbers.",
-    subcommands = {BenchEngineCommand.class, BenchPipelineCommand.class, BenchGatewayCommand.class})
+    subcommands = {BenchEngineCommand.class, BenchPipelineCommand.class, BenchGatewayCommand.class,
+        BenchExplainCommand.class})
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

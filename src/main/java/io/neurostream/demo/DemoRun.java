@@ -132,6 +132,7 @@ public final class DemoRun {
     });
     DemoSummary summary;
     SeriesSummary series;
+    Map<String, byte[]> overlays;
     String initialVersion;
     long streamStart;
     List<ReleaseEvent> releases;
@@ -171,10 +172,11 @@ public final class DemoRun {
         releases = watcher.releases();
         summary = DemoSummary.of(ledger.snapshot(), initialVersion, releases);
         series = SeriesSummary.of(verdicts.latest(), truthBySeries());
+        overlays = verdicts.overlays();
         if (keepRunning) {
           report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
               new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes,
-                  holds), series, Map.of());
+                  holds), series, writeOverlays(work.resolve("report"), series, overlays));
           holdUntilInterrupted(report, platform);
         }
         services.close();
@@ -188,7 +190,7 @@ public final class DemoRun {
     if (report == null) {
       report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
           new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes, holds),
-          series, Map.of());
+          series, writeOverlays(work.resolve("report"), series, overlays));
     }
     endPhase("report");
     if (!o.keepKafkaData()) {
@@ -245,6 +247,33 @@ public final class DemoRun {
       }
       throw new IllegalStateException("the embedded platform did not start: " + cause, cause);
     }
+  }
+
+  /**
+   * Writes the Grad-CAM overlay of each verdict's top supporting slice into {@code report/overlays};
+   * returns their report-relative names by SOP Instance UID.
+   */
+  private static Map<String, String> writeOverlays(Path report, SeriesSummary series,
+      Map<String, byte[]> overlays) {
+    Map<String, String> written = new HashMap<>();
+    try {
+      Files.createDirectories(report.resolve("overlays"));
+      for (SeriesSummary.Scored s : series.verdicts()) {
+        if (s.verdict().getSupportingSlices().isEmpty()) {
+          continue;
+        }
+        String sop = s.verdict().getSupportingSlices().get(0).getSopInstanceUid();
+        byte[] png = overlays.get(sop);
+        if (png != null) {
+          String name = "overlays/" + sop.replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
+          Files.write(report.resolve(name), png);
+          written.put(sop, name);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("could not write the Grad-CAM overlays into {}: {}", report, e.toString());
+    }
+    return written;
   }
 
   /** The subject's true stage by series, for scoring the verdicts. */

@@ -1,5 +1,6 @@
 package io.neurostream.demo;
 
+import io.neurostream.avro.Explanation;
 import io.neurostream.avro.SeriesVerdict;
 import io.neurostream.kafka.Topics;
 import java.time.Duration;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the committed series verdicts as a downstream system would and keeps the highest revision
- * of each series, for the demo's series-level table.
+ * of each series, for the demo's series-level table, and the Grad-CAM overlays published for their
+ * slices, for the report.
  */
 final class VerdictWatcher implements AutoCloseable {
 
@@ -29,6 +31,8 @@ final class VerdictWatcher implements AutoCloseable {
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final Deserializer<SeriesVerdict> verdicts;
+  private final Deserializer<Explanation> explanations;
+  private final Map<String, byte[]> overlays = new HashMap<>();
   private final Map<String, SeriesVerdict> latest = new LinkedHashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
@@ -42,9 +46,12 @@ final class VerdictWatcher implements AutoCloseable {
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "demo-verdict-watcher");
     consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     verdicts = Topics.SERIES_VERDICTS.valueSerde(serdeConfig).deserializer();
+    explanations = Topics.EXPLANATIONS.valueSerde(serdeConfig).deserializer();
     List<TopicPartition> parts = new ArrayList<>();
-    consumer.partitionsFor(Topics.SERIES_VERDICTS.name(), Duration.ofSeconds(30))
-        .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
+    for (String topic : List.of(Topics.SERIES_VERDICTS.name(), Topics.EXPLANATIONS.name())) {
+      consumer.partitionsFor(topic, Duration.ofSeconds(30))
+          .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
+    }
     consumer.assign(parts);
     consumer.seekToBeginning(parts);
     thread = new Thread(this::run, "demo-verdict-watcher");
@@ -60,6 +67,15 @@ final class VerdictWatcher implements AutoCloseable {
     try {
       while (running) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.topic().equals(Topics.EXPLANATIONS.name())) {
+            Explanation e = explanations.deserialize(r.topic(), r.headers(), r.value());
+            byte[] png = new byte[e.getOverlayPng().remaining()];
+            e.getOverlayPng().duplicate().get(png);
+            synchronized (latest) {
+              overlays.put(e.getSopInstanceUid(), png);
+            }
+            continue;
+          }
           SeriesVerdict v = verdicts.deserialize(r.topic(), r.headers(), r.value());
           synchronized (latest) {
             records++;
@@ -81,6 +97,13 @@ final class VerdictWatcher implements AutoCloseable {
   List<SeriesVerdict> latest() {
     synchronized (latest) {
       return List.copyOf(latest.values());
+    }
+  }
+
+  /** The Grad-CAM overlay PNGs seen so far, by SOP Instance UID. */
+  Map<String, byte[]> overlays() {
+    synchronized (latest) {
+      return Map.copyOf(overlays);
     }
   }
 

@@ -38,7 +38,7 @@ final class SeriesState {
   /** One counted slice. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Slice(Integer index, float[] probabilities, String modelVersion, long scanAtMs,
-      long predictedAtMs) {
+      long predictedAtMs, Integer scanPartition, Long scanOffset) {
 
     static Slice of(Prediction p) {
       List<Float> probs = p.getProbabilities();
@@ -47,7 +47,8 @@ final class SeriesState {
         copy[i] = probs.get(i);
       }
       return new Slice(p.getSliceIndex(), copy, p.getModelVersion(),
-          p.getScanTimestamp().toEpochMilli(), p.getPredictedAt().toEpochMilli());
+          p.getScanTimestamp().toEpochMilli(), p.getPredictedAt().toEpochMilli(),
+          p.getScanPartition(), p.getScanOffset());
     }
   }
 

@@ -155,6 +155,8 @@ final class SeriesVerdictProcessor implements Processor<String, byte[], String, 
           .setSliceIndex(e.getValue().index())
           .setProbability(e.getValue().probabilities()[cls])
           .setModelVersion(e.getValue().modelVersion())
+          .setScanPartition(e.getValue().scanPartition())
+          .setScanOffset(e.getValue().scanOffset())
           .build());
     }
     TreeSet<String> versions = new TreeSet<>();

@@ -15,14 +15,16 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param enabled whether the classifier process runs the stage too
  * @param applicationId Kafka Streams application id
  * @param settings gap, retention, aggregation, supporting slices
+ * @param explain which slices get Grad-CAM explanations
  */
 public record VerdictConfig(CommonConfig common, boolean enabled, String applicationId,
-    VerdictSettings settings) {
+    VerdictSettings settings, ExplainMode explain) {
 
   /** Reads the configuration (load it with CommonKeys and VerdictKeys). */
   public static VerdictConfig from(Configuration c) {
     return new VerdictConfig(CommonConfig.from(c), c.get(VerdictKeys.ENABLED),
-        c.get(VerdictKeys.APPLICATION_ID), settings(c));
+        c.get(VerdictKeys.APPLICATION_ID), settings(c),
+        ExplainMode.parse(c.get(VerdictKeys.EXPLAIN_MODE)));
   }
 
   static VerdictSettings settings(Configuration c) {

@@ -46,6 +46,11 @@ public final class VerdictKeys implements ConfigKeySet {
       "verdict.support.slices", ValueType.intIn(1, 64), 3,
       "How many slices a verdict names as its most supporting (highest verdict-class probability).");
 
+  public static final ConfigKey<String> EXPLAIN_MODE = ConfigKey.of(
+      "explain.mode", ValueType.oneOf("off", "verdict", "all"), "verdict",
+      "Grad-CAM explanations on mri.explanations: off; verdict (the supporting slices of each "
+          + "series verdict, for the verdict class); all (every slice, for its predicted class).");
+
   @Override
   public String service() {
     return "verdict";
@@ -54,7 +59,7 @@ public final class VerdictKeys implements ConfigKeySet {
   @Override
   public List<ConfigKey<?>> keys() {
     return List.of(ENABLED, APPLICATION_ID, SERIES_GAP, SERIES_RETENTION, AGGREGATION,
-        SUPPORT_SLICES);
+        SUPPORT_SLICES, EXPLAIN_MODE);
   }
 
   @Override

@@ -27,6 +27,7 @@ public final class VerdictService implements AutoCloseable {
   public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
 
   private final KafkaStreams streams;
+  private Explainer explainer;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean failed;
@@ -77,6 +78,7 @@ public final class VerdictService implements AutoCloseable {
         config.applicationId(), config.settings().gap().toMillis(),
         config.settings().retention().toMillis(), config.settings().aggregation());
     ks.start();
+    service.explainer = Explainer.start(config, config.explain(), registry).orElse(null);
     return service;
   }
 
@@ -126,6 +128,9 @@ public final class VerdictService implements AutoCloseable {
     }
     if (status != null) {
       status.close();
+    }
+    if (explainer != null) {
+      explainer.close();
     }
     boolean clean = streams.close(CLOSE_TIMEOUT);
     LOG.info("verdict stage: kafka streams closed {}", clean ? "cleanly" : "after the timeout");

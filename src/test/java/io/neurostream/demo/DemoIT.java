@@ -62,10 +62,19 @@ class DemoIT {
       assertThat(html).contains(confusion.getFileName().toString());
       assertPng(confusion);
     }
-    // and the printed summary says so
+    // and every streamed subject's series has one verdict, scored against its stage
+    SeriesSummary series = result.series();
+    assertThat(series.overall()).isNotNull();
+    assertThat(series.overall().series())
+        .isEqualTo(options.streamScans() / options.slicesPerSubject());
+    assertThat(series.verdicts()).allSatisfy(v ->
+        assertThat(v.verdict().getSlices()).isEqualTo(v.verdict().getSlicesExpected()));
+    assertThat(html).contains("Per series");
+    // and the printed summary says so, the series table beside the per-slice one
     StringWriter out = new StringWriter();
     result.print(new PrintWriter(out));
-    assertThat(out.toString()).contains("every scan accounted for", "fine-tune 1", "PROMOTED", "report.html");
+    assertThat(out.toString()).contains("every scan accounted for", "fine-tune 1", "PROMOTED", "report.html",
+        "Summary per series");
   }
 
   private static void assertPng(Path file) throws Exception {

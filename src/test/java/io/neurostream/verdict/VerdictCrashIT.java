@@ -72,7 +72,9 @@ class VerdictCrashIT {
         "--set", "transaction.timeout.ms=20000",
         "--set", "inference.max.ms.per.image=200",
         "--set", "verdict.application.id=" + APP + "-verdict",
-        "--set", "verdict.series.gap.ms=4000"));
+        "--set", "verdict.series.gap.ms=4000",
+        // explanations are another test's subject; here they would only compete for the CPU
+        "--set", "explain.mode=off"));
   }
 
   private static ScanEvent slice(ScanTraffic traffic, int series, int slice) {
