@@ -175,7 +175,7 @@ public final class DemoRun {
           report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
               new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes,
                   holds), series, Map.of());
-          holdUntilInterrupted(report);
+          holdUntilInterrupted(report, platform);
         }
         services.close();
       }
@@ -507,7 +507,8 @@ public final class DemoRun {
    * Keeps everything up until the process is interrupted: the shutdown hook releases this thread
    * and waits for it to stop the services, so Ctrl-C ends the demo cleanly.
    */
-  private void holdUntilInterrupted(Path report) throws InterruptedException {
+  private void holdUntilInterrupted(Path report, EmbeddedPlatform platform)
+      throws InterruptedException {
     java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
     Thread hook = new Thread(() -> {
       stop.countDown();
@@ -521,6 +522,14 @@ public final class DemoRun {
     say("report written to " + report + "; --keep-running: everything stays up, console at "
         + (services.console() == null ? "(not running)" : services.console().url()) + " — press Ctrl-C to stop");
     phase = "kept running";
+    try {
+      List<String> broken = BrokenScans.send(platform.client(), platform.serdeConfig(),
+          cohort.stream().get(0));
+      say("sent " + broken.size() + " broken records " + broken + " so the console's dead-letter "
+          + "page has something to inspect and replay");
+    } catch (Exception e) {
+      LOG.warn("could not send the broken demo records: {}", e.toString());
+    }
     stop.await();
     say("stopping");
   }

@@ -8,6 +8,7 @@ import io.neurostream.avro.ScanEvent;
 import io.neurostream.imaging.DecodeLimits;
 import io.neurostream.imaging.PatientKeys;
 import io.neurostream.kafka.KafkaClients;
+import io.neurostream.kafka.StatusPublisher;
 import io.neurostream.kafka.Topics;
 import io.neurostream.ops.HealthCheck;
 import io.neurostream.ops.OpsServer;
@@ -22,6 +23,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,6 +51,7 @@ public final class GatewayService implements AutoCloseable {
   private final OpsServer ops;
   private final boolean https;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private StatusPublisher status;
 
   private GatewayService(HttpServer server, ExecutorService workers, ScanPublisher publisher,
       OpsServer ops, boolean https) {
@@ -91,6 +94,11 @@ public final class GatewayService implements AutoCloseable {
         config.tls().isPresent());
     LOG.info("STOW-RS listening on {}://0.0.0.0:{}{}", service.https ? "https" : "http",
         service.port(), StowHandler.PREFIX);
+    service.status = StatusPublisher.start("gateway", Optional.empty(), ops.port(),
+        KafkaClients.of(config.common()), StatusPublisher.DEFAULT_INTERVAL,
+        () -> new StatusPublisher.Snapshot(Optional.empty(), publisher.healthy(),
+            publisher.healthy() ? "publishing to " + Topics.SCANS.name()
+                : "the last publish failed: " + publisher.lastError(), Map.of()));
     return service;
   }
 
@@ -164,6 +172,9 @@ public final class GatewayService implements AutoCloseable {
   public synchronized void close() {
     if (stopped.getCount() == 0) {
       return;
+    }
+    if (status != null) {
+      status.close();
     }
     server.stop(10);
     workers.shutdown();
