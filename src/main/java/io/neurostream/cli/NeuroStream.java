@@ -43,7 +43,7 @@ public final class NeuroStream implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command; see the list above.");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command; see the list below.");
   }
 
   /** Builds the command line with every subcommand and the error handling every command shares. */

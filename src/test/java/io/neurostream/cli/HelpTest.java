@@ -31,6 +31,22 @@ class HelpTest {
     assertThat(CommandSummaries.firstSentence("No full stop at all")).isEqualTo("No full stop at all");
   }
 
+  @Test
+  void aMistypedCommandShouldSuggestTheCommandMeant() {
+    assertThat(TailCommandTest.run("tial").err()).contains("Did you mean: neurostream tail?");
+    assertThat(TailCommandTest.run("models", "rollbak").err()).contains("Did you mean: neurostream models rollback?");
+    assertThat(TailCommandTest.run("trian").err()).contains("Did you mean: neurostream train?");
+    assertThat(ParameterErrorHandler.slips("tial", "tail")).isEqualTo(1);
+    assertThat(ParameterErrorHandler.slips("stack", "tail")).isGreaterThan(2);
+  }
+
+  @Test
+  void noCommandShouldPointAtTheListBelowIt() {
+    TailCommandTest.Run run = TailCommandTest.run();
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("Missing command; see the list below.").contains("Commands:");
+  }
+
   /** The entries under "Commands:", each joined onto one line. */
   private static List<String> commandEntries(String help) {
     List<String> entries = new ArrayList<>();
