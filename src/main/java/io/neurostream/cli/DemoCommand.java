@@ -116,8 +116,14 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DjlDefaults.apply();
-    DemoResult result = DemoRun.run(options(), keepRunning);
-    result.print(spec.commandLine().getOut());
+    DemoResult result = DemoRun.run(options(), keepRunning,
+        r -> {
+          r.print(spec.commandLine().getOut());
+          spec.commandLine().getOut().flush();
+        });
+    if (!keepRunning) {
+      result.print(spec.commandLine().getOut());
+    }
     DemoSummary.Accounting accounting = result.summary().accounting();
     if (!accounting.complete()) {
       throw new IllegalStateException(accounting.describe() + "; see " + result.log());

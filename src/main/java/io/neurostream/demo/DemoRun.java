@@ -82,6 +82,8 @@ public final class DemoRun {
   private final DemoSettings settings;
   private final DemoServices services;
   private boolean keepRunning;
+  /** Called with the result of a kept-running demo before it lets the JVM stop. */
+  private java.util.function.Consumer<DemoResult> onResult = r -> { };
   /** Released when a kept-running demo has stopped everything (the shutdown hook waits for it). */
   private final java.util.concurrent.CountDownLatch stoppedAll = new java.util.concurrent.CountDownLatch(1);
 
@@ -101,7 +103,7 @@ public final class DemoRun {
    * @throws IllegalStateException naming the problem and where to look when the run cannot go on
    */
   public static DemoResult run(DemoOptions options) throws InterruptedException {
-    return run(options, false);
+    return run(options, false, r -> { });
   }
 
   /**
@@ -109,13 +111,14 @@ public final class DemoRun {
    * console) stays up after the report is written until the process is interrupted (Ctrl-C), so
    * the console can be explored.
    */
-  public static DemoResult run(DemoOptions options, boolean keepRunning)
-      throws InterruptedException {
+  public static DemoResult run(DemoOptions options, boolean keepRunning,
+      java.util.function.Consumer<DemoResult> onResult) throws InterruptedException {
     DjlDefaults.apply();
     Path work = prepareWorkDir(options.workDir());
     try (DemoLog log = DemoLog.capture(work.resolve("demo.log"), options.verbose())) {
       DemoRun run = new DemoRun(options, work, log);
       run.keepRunning = keepRunning;
+      run.onResult = onResult;
       return run.go();
     }
   }
@@ -197,9 +200,14 @@ public final class DemoRun {
       deleteQuietly(work.resolve("kafka"));
       deleteQuietly(work.resolve("state"));
     }
-    stoppedAll.countDown();
-    return new DemoResult(work, report, log.path(), summary, initialVersion, elapsed(), phases,
+    DemoResult result = new DemoResult(work, report, log.path(), summary, initialVersion, elapsed(), phases,
         series);
+    if (keepRunning) {
+      // printed before the shutdown hook lets the JVM halt
+      onResult.accept(result);
+    }
+    stoppedAll.countDown();
+    return result;
   }
 
   /** Phantoms and the initial model, while the platform starts. */
