@@ -65,6 +65,10 @@ public final class ClassifierProcess implements AutoCloseable {
     cmd.addAll(args);
     cmd.add("--metrics-port");
     cmd.add(Integer.toString(port));
+    // tests start several JVMs on a busy machine at once: wait for the broker longer than the
+    // 15 s default a real deployment gets
+    cmd.add("--set");
+    cmd.add("bootstrap.wait.ms=120000");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> env = pb.environment();
