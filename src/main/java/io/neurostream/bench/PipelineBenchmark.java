@@ -98,9 +98,12 @@ public final class PipelineBenchmark {
    * @param p50Ms median end-to-end latency at that rate
    * @param p99Ms 99th percentile end-to-end latency
    * @param meanBatch mean batch size in the pipeline runs
+   * @param rawCores cores kept busy in each raw pass: process CPU time over wall time
+   * @param pipelineCores cores kept busy in each pipeline drain (broker, registry and producer
+   *     included: they share the process)
    */
   public record Result(double[] raw, double[] pipeline, double latencyRate, double p50Ms,
-      double p99Ms, double meanBatch) {
+      double p99Ms, double meanBatch, double[] rawCores, double[] pipelineCores) {
     /** Median raw throughput, scans/s. */
     public double rawScansPerSecond() {
       return EngineBenchmark.median(raw);
@@ -154,22 +157,32 @@ public final class PipelineBenchmark {
           // shared host the speed drifts by minutes, and back-to-back phases measured the drift
           double[] raw = new double[o.repeats()];
           double[] pipeline = new double[o.repeats()];
+          double[] rawCores = new double[o.repeats()];
+          double[] pipelineCores = new double[o.repeats()];
           DistributionSummary batches = meters.find("neurostream.batch.size").summary();
           long batchCount0 = batches == null ? 0 : batches.count();
           double batchTotal0 = batches == null ? 0 : batches.totalAmount();
           for (int r = 0; r < o.repeats(); r++) {
             // raw: batched inference alone, the classifier paused (its threads idle)
             classifier.pause();
+            long cpu0 = EngineBenchmark.processCpuNanos();
+            long wall0 = System.nanoTime();
             raw[r] = rawPass(rawModel, decoded, o.batchSize());
+            rawCores[r] = (EngineBenchmark.processCpuNanos() - cpu0)
+                / (double) (System.nanoTime() - wall0);
             // pipeline: a backlog waits in Kafka, then the classifier drains it
             String prefix = "tp" + r + "-";
             publish(producer, scans, prefix, pngs);
             long t0 = System.nanoTime();
+            long cpu1 = EngineBenchmark.processCpuNanos();
             classifier.resume();
             reader.await(prefix, pngs.size(), p -> { });
             pipeline[r] = pngs.size() / ((System.nanoTime() - t0) / 1e9);
-            progress.accept(String.format(Locale.ROOT, "%d/%d: raw %.1f scans/s, pipeline %.1f"
-                + " scans/s", r + 1, o.repeats(), raw[r], pipeline[r]));
+            pipelineCores[r] = (EngineBenchmark.processCpuNanos() - cpu1)
+                / (double) (System.nanoTime() - t0);
+            progress.accept(String.format(Locale.ROOT, "%d/%d: raw %.1f scans/s (%.2f cores),"
+                + " pipeline %.1f scans/s (%.2f cores)", r + 1, o.repeats(), raw[r], rawCores[r],
+                pipeline[r], pipelineCores[r]));
           }
           double meanBatch = batches == null || batches.count() == batchCount0 ? Double.NaN
               : (batches.totalAmount() - batchTotal0) / (batches.count() - batchCount0);
@@ -200,7 +213,7 @@ public final class PipelineBenchmark {
           sender.join();
           long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
           Result result = new Result(raw, pipeline, rate, percentile(sorted, 0.50),
-              percentile(sorted, 0.99), meanBatch);
+              percentile(sorted, 0.99), meanBatch, rawCores, pipelineCores);
           progress.accept(String.format(Locale.ROOT,
               "latency at %.1f scans/s: p50 %.0f ms, p99 %.0f ms", rate, result.p50Ms(),
               result.p99Ms()));

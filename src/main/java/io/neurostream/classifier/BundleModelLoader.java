@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.neurostream.imaging.GrayImage;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.model.ScanClassifierModel;
+import io.neurostream.model.engine.ServingOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +22,25 @@ public final class BundleModelLoader implements ModelLoader {
 
   private final Device device;
   private final int warmupBatch;
+  private final ServingOptions serving;
 
   /**
    * @param device where the parameters go ({@code ComputeDevice.resolve("auto")})
    * @param warmupBatch images in the warm-up batch (the serving batch size)
    */
   public BundleModelLoader(Device device, int warmupBatch) {
+    this(device, warmupBatch, ServingOptions.defaults());
+  }
+
+  /**
+   * @param device where the parameters go
+   * @param warmupBatch images in the warm-up batch (the serving batch size)
+   * @param serving the forward path and inference workers to serve with
+   */
+  public BundleModelLoader(Device device, int warmupBatch, ServingOptions serving) {
     this.device = device;
     this.warmupBatch = Math.max(1, warmupBatch);
+    this.serving = serving;
   }
 
   @Override
@@ -42,7 +54,13 @@ public final class BundleModelLoader implements ModelLoader {
           version, bundled, version);
     }
     ScanClassifierModel model = bundle.load(device);
-    BundleScanModel scanModel = new BundleScanModel(served, model);
+    BundleScanModel scanModel;
+    try {
+      scanModel = new BundleScanModel(served, model, serving);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
     try {
       int size = scanModel.inputSize();
       List<GrayImage> blank = new ArrayList<>(warmupBatch);

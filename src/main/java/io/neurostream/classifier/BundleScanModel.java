@@ -4,6 +4,7 @@ import io.neurostream.imaging.GrayImage;
 import io.neurostream.model.BatchPredictor;
 import io.neurostream.model.ClassProbabilities;
 import io.neurostream.model.ScanClassifierModel;
+import io.neurostream.model.engine.ServingOptions;
 import java.util.List;
 
 /**
@@ -18,9 +19,24 @@ public final class BundleScanModel implements ScanModel {
   private final BatchPredictor predictor;
 
   public BundleScanModel(String version, ScanClassifierModel model) {
+    this(version, model, ServingOptions.defaults());
+  }
+
+  /** Serves {@code model} with the forward path and workers of {@code serving}. */
+  public BundleScanModel(String version, ScanClassifierModel model, ServingOptions serving) {
     this.version = version;
     this.model = model;
-    this.predictor = model.newBatchPredictor();
+    this.predictor = model.newBatchPredictor(serving);
+  }
+
+  /** The loaded model (for benchmarks that also time the network alone). */
+  public ScanClassifierModel model() {
+    return model;
+  }
+
+  /** Which forward path serves, and why. */
+  public String servingPath() {
+    return predictor.servingPath() + ", " + predictor.workers() + " worker(s)";
   }
 
   @Override

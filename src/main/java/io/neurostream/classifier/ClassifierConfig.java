@@ -70,6 +70,8 @@ public record ClassifierConfig(
     m.put(TopologySettings.SCAN_MAX_DIMENSION, c.get(ClassifierKeys.SCAN_MAX_DIMENSION).toString());
     m.put(TopologySettings.BATCH_BUFFER_PERSISTENT,
         c.get(ClassifierKeys.BATCH_BUFFER_PERSISTENT).toString());
+    m.put(TopologySettings.DEDUP_RETENTION_MS,
+        Long.toString(c.get(ClassifierKeys.DEDUP_RETENTION).toMillis()));
     m.put(TopologySettings.BATCH_MAX_PIXELS, c.get(ClassifierKeys.BATCH_MAX_PIXELS).toString());
     m.values().removeIf(v -> v == null);
     return TopologySettings.from(m);

@@ -83,6 +83,12 @@ public final class ClassifierKeys implements ConfigKeySet {
           + "(scale-in, rolling updates); false keeps a static member's partitions for "
           + "session.timeout.ms, for a restart in place without a rebalance.");
 
+  public static final ConfigKey<Duration> DEDUP_RETENTION = ConfigKey.of(
+      TopologySettings.DEDUP_RETENTION_MS,
+      ValueType.millis(Duration.ofMinutes(1), Duration.ofDays(365)), Duration.ofDays(7),
+      "How long the intake remembers a scan (SOP Instance UID + image SHA-256) so that a re-sent "
+          + "copy (a PACS or client retry) gets no second prediction; bounded state, changelogged.");
+
   @Override
   public String service() {
     return "classifier";
@@ -93,7 +99,7 @@ public final class ClassifierKeys implements ConfigKeySet {
     return List.of(APPLICATION_ID, MODEL_BUNDLE, MODEL_VERSION, MODEL_DEVICE, BATCH_MAX_SIZE,
         BATCH_MAX_DELAY, INFERENCE_MAX_PER_IMAGE, NUM_STREAM_THREADS, PROCESSING_GUARANTEE,
         SCAN_MAX_PAYLOAD_BYTES, SCAN_MIN_DIMENSION, SCAN_MAX_DIMENSION, BATCH_BUFFER_PERSISTENT,
-        LEAVE_GROUP_ON_CLOSE, BATCH_MAX_PIXELS);
+        LEAVE_GROUP_ON_CLOSE, DEDUP_RETENTION, BATCH_MAX_PIXELS);
   }
 
   @Override

@@ -89,6 +89,12 @@ public final class ClassifierMetrics {
     scansIn.increment();
   }
 
+  void resent() {
+    Counter.builder("neurostream.scans.resent")
+        .description("Scan records dropped at intake as re-sent copies of a scan already taken in")
+        .register(registry).increment();
+  }
+
   void predictionsOut(int count) {
     predictionsOut.increment(count);
   }

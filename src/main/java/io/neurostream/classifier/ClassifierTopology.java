@@ -4,6 +4,7 @@ import io.neurostream.avro.DeadLetter;
 import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.kafka.Topics;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -20,7 +21,7 @@ import org.apache.kafka.streams.state.Stores;
  * The classifier as a pure topology factory:
  *
  * <pre>
- *   mri.scans (raw bytes) ─▶ intake (size, wire format, Avro, dimensions) ─┬─▶ batcher ─▶ mri.predictions
+ *   mri.scans (raw bytes) ─▶ intake (size, wire format, Avro, dimensions, re-sends) ─┬─▶ batcher ─▶ mri.predictions
  *                                                                          └─▶ mri.scans.dlq ◀─┘
  * </pre>
  *
@@ -66,8 +67,10 @@ public final class ClassifierTopology {
         Topics.SCANS.name());
     topology.addProcessor(INTAKE,
         () -> new ScanIntakeProcessor(reader(settings, serdeConfig), metrics, BATCHER,
-            DEAD_LETTER_SINK),
+            DEAD_LETTER_SINK, settings.dedupRetentionMs()),
         SOURCE);
+    topology.addStateStore(ResendFilter.store(Duration.ofMillis(settings.dedupRetentionMs()),
+        settings.persistentBuffer()), INTAKE);
     topology.addProcessor(BATCHER,
         () -> new BatchingProcessor(BUFFER_STORE, settings,
             new BatchInference(reader(settings, serdeConfig), settings, models, metrics),

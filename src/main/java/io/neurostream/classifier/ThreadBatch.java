@@ -28,6 +28,7 @@ final class ThreadBatch {
 
   private final Set<BatchingProcessor> waiting = new LinkedHashSet<>();
   private int untaken;
+  private long lastArrivalMs = Long.MIN_VALUE;
 
   private ThreadBatch() {}
 
@@ -42,6 +43,19 @@ final class ThreadBatch {
       waiting.add(task);
       untaken += count;
     }
+  }
+
+  /** A scan reached one of this thread's tasks at {@code nowMs} (stream-thread wall clock). */
+  void arrived(long nowMs) {
+    lastArrivalMs = nowMs;
+  }
+
+  /**
+   * Whether no scan has reached this thread for {@code quietMs} up to {@code nowMs}: the records
+   * the thread had fetched are all processed, so a partial batch would not fill up by waiting.
+   */
+  boolean quietFor(long quietMs, long nowMs) {
+    return lastArrivalMs == Long.MIN_VALUE || nowMs - lastArrivalMs >= quietMs;
   }
 
   /** {@code task} is closed: its waiting scans no longer count here. */

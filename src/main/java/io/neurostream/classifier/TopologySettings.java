@@ -22,6 +22,8 @@ import java.util.function.Function;
  *     process id, hence its transactional ids, stable across restarts on the same state
  *     directory, so a restarted instance fences its crashed predecessor's open transaction at
  *     once instead of waiting for {@code transaction.timeout.ms}
+ * @param dedupRetentionMs {@code dedup.retention.ms}: how long the intake remembers a scan (SOP
+ *     Instance UID and image digest) so that a re-sent copy gets no second prediction
  * @param batchMaxPixels {@code batch.max.pixels}: most decoded pixels a batch holds at once (4 bytes
  *     each); a batch whose images would hold more is inferred in parts, and a scan whose image
  *     alone is larger becomes an {@code OVER_PIXEL_BUDGET} dead letter (default 16 Mi: 64 MB)
@@ -36,6 +38,7 @@ public record TopologySettings(
     int scanMinDimension,
     int scanMaxDimension,
     boolean persistentBuffer,
+    long dedupRetentionMs,
     long batchMaxPixels) {
 
   public static final String BATCH_MAX_SIZE = "batch.max.size";
@@ -47,11 +50,11 @@ public record TopologySettings(
   public static final String SCAN_MIN_DIMENSION = "scan.min.dimension";
   public static final String SCAN_MAX_DIMENSION = "scan.max.dimension";
   public static final String BATCH_BUFFER_PERSISTENT = "batch.buffer.persistent";
+  public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
   public static final String BATCH_MAX_PIXELS = "batch.max.pixels";
 
   /** Defaults, as documented on each key. */
   public static final Map<String, String> DEFAULTS = Map.ofEntries(
-      Map.entry(BATCH_MAX_PIXELS, Long.toString(16L << 20)),
       Map.entry(BATCH_MAX_SIZE, "32"),
       Map.entry(BATCH_MAX_DELAY_MS, "50"),
       Map.entry(INFERENCE_MAX_MS_PER_IMAGE, "500"),
@@ -60,7 +63,9 @@ public record TopologySettings(
       Map.entry(SCAN_MAX_PAYLOAD_BYTES, Integer.toString(8 * 1024 * 1024)),
       Map.entry(SCAN_MIN_DIMENSION, "16"),
       Map.entry(SCAN_MAX_DIMENSION, "4096"),
-      Map.entry(BATCH_BUFFER_PERSISTENT, "true"));
+      Map.entry(BATCH_BUFFER_PERSISTENT, "true"),
+      Map.entry(DEDUP_RETENTION_MS, Long.toString(7L * 24 * 60 * 60 * 1000)),
+      Map.entry(BATCH_MAX_PIXELS, Long.toString(16L << 20)));
 
   /** Validates ranges and the batch time budget; throws naming the key and the fix. */
   public TopologySettings {
@@ -71,6 +76,7 @@ public record TopologySettings(
     positive(TRANSACTION_TIMEOUT_MS, transactionTimeoutMs);
     positive(SCAN_MAX_PAYLOAD_BYTES, scanMaxPayloadBytes);
     positive(SCAN_MIN_DIMENSION, scanMinDimension);
+    positive(DEDUP_RETENTION_MS, dedupRetentionMs);
     if (scanMaxDimension < scanMinDimension) {
       throw new IllegalArgumentException(SCAN_MAX_DIMENSION + "=" + scanMaxDimension + " is below "
           + SCAN_MIN_DIMENSION + "=" + scanMinDimension + "; raise " + SCAN_MAX_DIMENSION);
@@ -101,6 +107,7 @@ public record TopologySettings(
         (int) number(get, SCAN_MIN_DIMENSION),
         (int) number(get, SCAN_MAX_DIMENSION),
         bool(get, BATCH_BUFFER_PERSISTENT),
+        number(get, DEDUP_RETENTION_MS),
         number(get, BATCH_MAX_PIXELS));
   }
 
@@ -108,7 +115,7 @@ public record TopologySettings(
   public TopologySettings withBatch(int maxSize, long maxDelayMs) {
     return new TopologySettings(maxSize, maxDelayMs, inferenceMaxMsPerImage, maxPollIntervalMs,
         transactionTimeoutMs, scanMaxPayloadBytes, scanMinDimension, scanMaxDimension,
-        persistentBuffer, batchMaxPixels);
+        persistentBuffer, dedupRetentionMs, batchMaxPixels);
   }
 
   /** The worst-case time of one batch: every image at the upper bound, after the full delay. */

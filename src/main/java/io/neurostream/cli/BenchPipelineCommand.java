@@ -107,6 +107,9 @@ public final class BenchPipelineCommand implements Callable<Integer> {
           "pipeline (Kafka, EOS v2)", r.pipelineScansPerSecond(), figures(r.pipeline()),
           r.meanBatch());
       out.printf(Locale.ROOT, "%-28s %8.2f%n", "pipeline / raw", r.ratio());
+      out.printf(Locale.ROOT, "%-28s raw %.2f, pipeline %.2f  (medians; process CPU / wall;"
+          + " pipeline %s)%n", "cores busy", EngineBenchmark.median(r.rawCores()),
+          EngineBenchmark.median(r.pipelineCores()), figures(r.pipelineCores()));
       out.printf(Locale.ROOT, "%-28s p50 %.0f ms, p99 %.0f ms at %.1f scans/s%n",
           "end-to-end latency", r.p50Ms(), r.p99Ms(), r.latencyRate());
       out.flush();

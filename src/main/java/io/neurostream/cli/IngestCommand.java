@@ -3,7 +3,7 @@ package io.neurostream.cli;
 import io.neurostream.avro.ImageEncoding;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.ingest.IngestKeys;
-import io.neurostream.ingest.PatientKeys;
+import io.neurostream.imaging.PatientKeys;
 import io.neurostream.ingest.ScanFiles;
 import io.neurostream.config.CommonConfig;
 import io.neurostream.config.CommonKeys;

@@ -4,7 +4,7 @@ import io.neurostream.avro.DementiaStage;
 import io.neurostream.avro.LabeledScan;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.ingest.IngestKeys;
-import io.neurostream.ingest.PatientKeys;
+import io.neurostream.imaging.PatientKeys;
 import io.neurostream.ingest.ScanFiles;
 import io.neurostream.config.CommonConfig;
 import io.neurostream.config.CommonKeys;

@@ -27,6 +27,7 @@ public final class NeuroStream implements Runnable {
     TrainCommand.class,
     EvaluateCommand.class,
     ClassifierCommand.class,
+    GatewayCommand.class,
     IngestCommand.class,
     LabelCommand.class,
     TailCommand.class,

@@ -50,6 +50,7 @@ final class ConsoleApi {
         .get("/api/predictions", this::predictions)
         .get("/api/series", this::series)
         .get("/api/series/{seriesUid}", this::seriesDetail)
+        .get("/api/explanations/{sopInstanceUid}", this::overlay)
         .get("/api/dead-letters", this::deadLetters)
         .get("/api/dead-letters/{id}", this::deadLetter)
         .post("/api/dead-letters/replay", this::replay);
@@ -91,9 +92,10 @@ final class ConsoleApi {
 
   private void series(Router.Request r) throws IOException {
     int limit = r.intQuery("limit", 100, 1, 2000);
-    List<Map<String, Object>> all = SeriesView.summaries(filtered(r));
+    List<Map<String, Object>> all = SeriesView.summaries(filtered(r), state.verdicts()::verdict);
     r.json(200, Map.of("matching", all.size(), "series", all.subList(0, Math.min(limit, all.size())),
-        "verdicts", SeriesView.VERDICTS_NOTE));
+        "verdicts", state.verdicts().any() ? SeriesView.WITH_VERDICTS_NOTE
+            : SeriesView.VERDICTS_NOTE));
   }
 
   private void seriesDetail(Router.Request r) throws IOException {
@@ -104,7 +106,16 @@ final class ConsoleApi {
       throw ApiException.notFound("no recent predictions of series " + uid + " (the console keeps "
           + "the newest " + state.predictionsKept() + ")");
     }
-    r.json(200, SeriesView.detail(uid, slices));
+    r.json(200, SeriesView.detail(uid, slices, state.verdicts()::verdict,
+        state.verdicts().explanations(uid), state.verdicts().any()));
+  }
+
+  private void overlay(Router.Request r) throws IOException {
+    String sop = r.param("sopInstanceUid");
+    byte[] png = state.verdicts().overlay(sop).orElseThrow(() -> ApiException.notFound(
+        "no recent Grad-CAM explanation of slice " + sop + " (the console keeps the newest "
+            + state.verdicts().kept() + ")"));
+    r.bytes(200, "image/png", png);
   }
 
   private void deadLetters(Router.Request r) throws IOException {

@@ -46,6 +46,7 @@ public final class ConsoleService implements AutoCloseable {
   private PredictionWindow predictions;
   private DeadLetterIndex deadLetters;
   private TrafficMeter traffic;
+  private VerdictBoard verdicts;
   private DeadLetterReplay replay;
   private ConsoleState state;
   private ScheduledExecutorService timer;
@@ -83,9 +84,11 @@ public final class ConsoleService implements AutoCloseable {
         changed("predictions")).start();
     deadLetters = new DeadLetterIndex(client, serde, config.deadLettersKept(),
         changed("dead-letters")).start();
+    verdicts = new VerdictBoard(client, serde, config.predictionsKept(), changed("verdicts"))
+        .start();
     traffic = new TrafficMeter(client, status::classifierGroups);
     replay = new DeadLetterReplay(client, serde);
-    state = new ConsoleState(status, releases, predictions, deadLetters, traffic,
+    state = new ConsoleState(status, releases, predictions, deadLetters, traffic, verdicts,
         config.predictionsKept());
 
     router = new Router();
@@ -215,6 +218,7 @@ public final class ConsoleService implements AutoCloseable {
     closeQuietly(releases);
     closeQuietly(predictions);
     closeQuietly(deadLetters);
+    closeQuietly(verdicts);
     closeQuietly(traffic);
     closeQuietly(replay);
     stopped.countDown();

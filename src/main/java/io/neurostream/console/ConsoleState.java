@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Everything the console follows, and the overview and release views built from it: instances
- * from the status topic, releases, recent predictions, dead letters and the scans topic's traffic.
+ * from the status topic, releases, recent predictions and verdicts, dead letters and the scans
+ * topic's traffic.
  */
 final class ConsoleState {
 
@@ -19,15 +20,18 @@ final class ConsoleState {
   private final PredictionWindow predictions;
   private final DeadLetterIndex deadLetters;
   private final TrafficMeter traffic;
+  private final VerdictBoard verdicts;
   private final int predictionsKept;
 
   ConsoleState(StatusBoard status, ReleaseBoard releases, PredictionWindow predictions,
-      DeadLetterIndex deadLetters, TrafficMeter traffic, int predictionsKept) {
+      DeadLetterIndex deadLetters, TrafficMeter traffic, VerdictBoard verdicts,
+      int predictionsKept) {
     this.status = status;
     this.releases = releases;
     this.predictions = predictions;
     this.deadLetters = deadLetters;
     this.traffic = traffic;
+    this.verdicts = verdicts;
     this.predictionsKept = predictionsKept;
   }
 
@@ -41,6 +45,10 @@ final class ConsoleState {
 
   DeadLetterIndex deadLetters() {
     return deadLetters;
+  }
+
+  VerdictBoard verdicts() {
+    return verdicts;
   }
 
   int predictionsKept() {
@@ -78,6 +86,8 @@ final class ConsoleState {
     deadLetters.failure().ifPresent(e -> p.add("not following the dead letters: " + e.getMessage()));
     Optional.ofNullable(predictions.failure())
         .ifPresent(e -> p.add("not following the predictions: " + e.getMessage()));
+    Optional.ofNullable(verdicts.failure())
+        .ifPresent(e -> p.add("not following the verdicts: " + e.getMessage()));
     return p;
   }
 

@@ -8,31 +8,40 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
- * Recent predictions grouped by series, for the series page. A series verdict is not computed
- * here: slice predictions are not a series diagnosis, and aggregating them is the verdict
- * service's job (its verdicts will arrive on their own topic and fill {@code verdict}); until then
- * the page shows the slices' predictions, counted by stage, and says so.
+ * Recent predictions grouped by series, for the series page, with the series' verdict when the
+ * verdict service has published one ({@link VerdictBoard}). A verdict is never computed here:
+ * aggregating slices is the verdict service's job; without one the page shows the slices'
+ * predictions, counted by stage, and says so.
  */
 final class SeriesView {
 
-  static final String VERDICTS_NOTE = "Series verdicts are not available yet: this list shows "
-      + "slice predictions grouped by series. Research output, not a diagnosis.";
+  static final String VERDICTS_NOTE = "Series verdicts are not available yet (no verdict service "
+      + "has published to mri.series-verdicts): this list shows slice predictions grouped by "
+      + "series. Research output, not a diagnosis.";
+
+  static final String WITH_VERDICTS_NOTE = "Series verdicts from mri.series-verdicts (slice "
+      + "probabilities aggregated by the verdict service), with the slice predictions they fold. "
+      + "Research output, not a diagnosis.";
 
   private SeriesView() {}
 
   /** One summary per series, the series with the newest prediction first. */
-  static List<Map<String, Object>> summaries(List<PredictionView> newestFirst) {
+  static List<Map<String, Object>> summaries(List<PredictionView> newestFirst,
+      Function<String, Optional<Map<String, Object>>> verdicts) {
     Map<String, List<PredictionView>> bySeries = new LinkedHashMap<>();
     newestFirst.forEach(p -> bySeries.computeIfAbsent(p.seriesUid(), k -> new ArrayList<>()).add(p));
     List<Map<String, Object>> out = new ArrayList<>();
-    bySeries.forEach((uid, slices) -> out.add(summary(uid, slices)));
+    bySeries.forEach((uid, slices) -> out.add(summary(uid, slices, verdicts)));
     return out;
   }
 
-  private static Map<String, Object> summary(String uid, List<PredictionView> slices) {
+  private static Map<String, Object> summary(String uid, List<PredictionView> slices,
+      Function<String, Optional<Map<String, Object>>> verdicts) {
     PredictionView newest = slices.get(0);
     Map<String, Integer> stages = new TreeMap<>();
     slices.forEach(p -> stages.merge(p.predicted(), 1, Integer::sum));
@@ -44,21 +53,23 @@ final class SeriesView {
     s.put("lastPredictedAt", newest.predictedAt());
     s.put("modelVersions", new TreeSet<>(slices.stream().map(PredictionView::modelVersion).toList()));
     s.put("sliceStages", stages);
-    s.put("verdict", null);
+    s.put("verdict", verdicts.apply(uid).orElse(null));
     return s;
   }
 
   /** The slices of one series in prediction order, with their probabilities. */
-  static Map<String, Object> detail(String uid, List<PredictionView> slices) {
+  static Map<String, Object> detail(String uid, List<PredictionView> slices,
+      Function<String, Optional<Map<String, Object>>> verdicts, List<?> explanations,
+      boolean anyVerdicts) {
     List<PredictionView> ordered = slices.stream()
         .sorted(Comparator.comparingLong(PredictionView::predictedAt)
             .thenComparing(PredictionView::scanId))
         .toList();
-    Map<String, Object> d = summary(uid, slices);
+    Map<String, Object> d = summary(uid, slices, verdicts);
     d.put("classes", java.util.Arrays.stream(DementiaStage.values()).map(Enum::name).toList());
     d.put("slicePredictions", ordered);
-    d.put("explanations", List.of());
-    d.put("note", VERDICTS_NOTE);
+    d.put("explanations", explanations);
+    d.put("note", anyVerdicts ? WITH_VERDICTS_NOTE : VERDICTS_NOTE);
     return d;
   }
 }

@@ -103,7 +103,7 @@ final class DemoCharts {
       g.fillRect(x0, TOP, Math.max(1, x1 - x0), BOTTOM - TOP);
     }
     axes(g, "Accuracy over the run (rolling over the last " + window + " predictions of each version)",
-        "seconds since the first scan", "accuracy", maxX, 1.0, "%.1f");
+        "seconds since the first scan", "accuracy", maxX, 1.0);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     for (Band b : bands) {
       g.setColor(new Color(130, 130, 130));
@@ -168,9 +168,10 @@ final class DemoCharts {
       }
       shares.put(e.getKey(), h);
     }
-    maxShare *= 1.1;
+    double[] shareTicks = niceTicks(maxShare * 1.05);
+    maxShare = shareTicks[shareTicks.length - 1];
     axes(g, "End-to-end latency per model version (scan record to prediction)", "milliseconds",
-        "share of scans", maxX, maxShare, "%.2f");
+        "share of scans", maxX, maxShare);
     g.setStroke(new BasicStroke(2.2f));
     for (Map.Entry<Series, double[]> e : shares.entrySet()) {
       g.setColor(e.getKey().color());
@@ -193,19 +194,19 @@ final class DemoCharts {
     ImageIO.write(img, "png", file.toFile());
   }
 
-  private static void axes(Graphics2D g, String title, String xLabel, String yLabel, double maxX, double maxY,
-      String yFormat) {
+  private static void axes(Graphics2D g, String title, String xLabel, String yLabel, double maxX, double maxY) {
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
     g.setColor(AXIS);
     TrainingCharts.drawCentered(g, title, (LEFT + RIGHT) / 2, 28);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-    for (int t = 0; t <= 5; t++) {
-      double v = maxY * t / 5;
-      int yy = y(v, maxY);
+    double[] ticks = niceTicks(maxY);
+    List<String> labels = tickLabels(ticks);
+    for (int t = 0; t < ticks.length; t++) {
+      int yy = y(ticks[t], maxY);
       g.setColor(GRID);
       g.drawLine(LEFT, yy, RIGHT, yy);
       g.setColor(AXIS);
-      g.drawString(String.format(Locale.ROOT, yFormat, v), LEFT - 45, yy + 4);
+      g.drawString(labels.get(t), LEFT - 45, yy + 4);
     }
     double step = niceStep(maxX / 8);
     for (double v = 0; v <= maxX; v += step) {
@@ -235,6 +236,31 @@ final class DemoCharts {
       g.drawString(s.label(), x + 24, y);
       y += 18;
     }
+  }
+
+  /**
+   * Axis ticks from 0 to at least {@code max} in steps of 1, 2 or 5 times a power of ten (about
+   * five of them): 0, 0.1, 0.2 … rather than 0, 0.09, 0.17 …. The last tick is the axis top.
+   */
+  static double[] niceTicks(double max) {
+    double step = niceStep(Math.max(max, 1e-9) / 5);
+    int n = (int) Math.ceil(max / step - 1e-9);
+    double[] ticks = new double[Math.max(1, n) + 1];
+    for (int i = 0; i < ticks.length; i++) {
+      ticks[i] = i * step;
+    }
+    return ticks;
+  }
+
+  /** Tick labels with as many decimals as the step needs, no more: "0.05", "0.1", "20". */
+  static List<String> tickLabels(double[] ticks) {
+    double step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
+    int decimals = (int) Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
+    List<String> labels = new ArrayList<>(ticks.length);
+    for (double t : ticks) {
+      labels.add(String.format(Locale.ROOT, "%." + decimals + "f", t));
+    }
+    return labels;
   }
 
   private static double niceStep(double raw) {

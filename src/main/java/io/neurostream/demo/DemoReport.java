@@ -174,7 +174,8 @@ final class DemoReport {
         .append("<title>NeuroStream demo report</title><style>")
         .append("body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}")
         .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}")
-        .append("th{background:#f3f3f3}td.l,th.l{text-align:left}.ok{color:#1a7f37}.bad{color:#c62828;font-weight:bold}")
+        .append("th{background:#f3f3f3}td.l,th.l{text-align:left}td.v{white-space:nowrap}")
+        .append(".ok{color:#1a7f37}.bad{color:#c62828;font-weight:bold}")
         .append("img{max-width:100%;border:1px solid #eee;margin:.5em 0}</style></head><body>\n");
     h.append("<h1>NeuroStream demo report</h1>\n");
     h.append("<p>").append(esc(context.description())).append("</p>\n");
@@ -214,9 +215,10 @@ final class DemoReport {
     h.append("<h2>Accuracy over the run</h2>\n<p>Each point is the accuracy of the last predictions at the ")
         .append("moment a prediction was made, over that version's own predictions, coloured by the version; the ")
         .append("flat lines are each version's mean. Dashed lines: round requests and the trainer's decisions; solid ")
-        .append("red lines: the first prediction of a new version (the hot-swap as the stream saw it); shaded: the ")
-        .append("PACS held the rest of the stream until the trainer decided. A subject's slices arrive together, so ")
-        .append("the curve moves in steps of a few patients.</p>\n<img src=\"").append(ACCURACY_PNG).append("\" alt=\"accuracy over time\">\n");
+        .append("red lines: the first prediction of a new version (the hot-swap as the stream saw it). ")
+        .append(context.holds().isEmpty() ? "" : "Shaded: the PACS held the rest of the stream until the trainer decided. ")
+        .append("A subject's slices arrive together, so the curve moves in steps of a few patients.</p>\n<img src=\"")
+        .append(ACCURACY_PNG).append("\" alt=\"accuracy over time\">\n");
     h.append("<h2>Latency</h2>\n<p>End-to-end: the scan record's timestamp to the prediction.</p>\n<img src=\"")
         .append(LATENCY_PNG).append("\" alt=\"latency distribution\">\n");
     h.append("<h2>Confusion matrices</h2>\n");
@@ -226,7 +228,7 @@ final class DemoReport {
     h.append("<h2>Releases</h2>\n<table><tr><th class=\"l\">version</th><th class=\"l\">parent</th>")
         .append("<th class=\"l\">status</th><th>holdout balanced accuracy</th><th class=\"l\">reason</th></tr>\n");
     for (ReleaseEvent r : context.releases()) {
-      h.append("<tr><td class=\"l\">").append(esc(r.version())).append("</td><td class=\"l\">")
+      h.append("<tr><td class=\"l v\">").append(esc(r.version())).append("</td><td class=\"l v\">")
           .append(esc(r.parentVersion() == null ? "" : r.parentVersion())).append("</td><td class=\"l\">")
           .append(r.status()).append("</td><td>")
           .append(r.balancedAccuracy().map(v -> String.format(Locale.ROOT, "%.3f", v)).orElse(""))
@@ -240,7 +242,7 @@ final class DemoReport {
   private static void row(StringBuilder h, DemoSummary.VersionRow r) {
     EvaluationMetrics m = r.metrics();
     h.append(String.format(Locale.ROOT,
-        "<tr><td class=\"l\">%s</td><td class=\"l\">%s</td><td>%,d</td><td>%.3f</td><td>%.3f</td><td>%.3f</td>"
+        "<tr><td class=\"l v\">%s</td><td class=\"l\">%s</td><td>%,d</td><td>%.3f</td><td>%.3f</td><td>%.3f</td>"
             + "<td>%d</td><td>%d</td></tr>%n",
         esc(r.version()), esc(r.role()), r.scans(), m.accuracy(), m.balancedAccuracy(), m.macroF1(),
         r.latencyP50Ms(), r.latencyP99Ms()));

@@ -1,24 +1,12 @@
 package io.neurostream.demo;
 
 import io.neurostream.platform.EmbeddedPlatform;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.neurostream.avro.DementiaStage;
 import io.neurostream.avro.ReleaseStatus;
-import io.neurostream.classifier.ClassifierConfig;
-import io.neurostream.classifier.ClassifierKeys;
 import io.neurostream.classifier.ClassifierService;
-import io.neurostream.verdict.VerdictConfig;
-import io.neurostream.verdict.VerdictKeys;
-import io.neurostream.verdict.VerdictService;
-import io.neurostream.config.CommonKeys;
-import io.neurostream.console.ConsoleConfig;
-import io.neurostream.console.ConsoleKeys;
-import io.neurostream.console.ConsoleService;
 import io.neurostream.phantom.PhantomGenerator;
 import io.neurostream.model.DjlDefaults;
 import io.neurostream.trainer.TrainerConfig;
-import io.neurostream.trainer.TrainerKeys;
 import io.neurostream.trainer.TrainerService;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -91,12 +79,8 @@ public final class DemoRun {
 
   private DemoCohort cohort;
   private InitialModel initial;
-  private TrainerService trainer;
-  private ClassifierService classifier;
-  private VerdictService verdict;
-  private ConsoleService webConsole;
-  /** Enables the console's rollback and replay for this run only; printed with its URL. */
-  private final String adminToken = java.util.HexFormat.of().formatHex(randomBytes());
+  private final DemoSettings settings;
+  private final DemoServices services;
   private boolean keepRunning;
   /** Released when a kept-running demo has stopped everything (the shutdown hook waits for it). */
   private final java.util.concurrent.CountDownLatch stoppedAll = new java.util.concurrent.CountDownLatch(1);
@@ -105,6 +89,8 @@ public final class DemoRun {
     this.o = o;
     this.work = work;
     this.log = log;
+    this.settings = new DemoSettings(o);
+    this.services = new DemoServices(settings, this::say);
     this.console = log.console();
   }
 
@@ -134,14 +120,9 @@ public final class DemoRun {
     }
   }
 
-  private static byte[] randomBytes() {
-    byte[] b = new byte[12];
-    new java.security.SecureRandom().nextBytes(b);
-    return b;
-  }
 
   private DemoResult go() throws InterruptedException {
-    checkSettings();
+    settings.check(work);
     say("NeuroStream demo: " + o.describe());
     say("work dir " + work + " (service logs in demo.log); synthetic phantoms, a research tool, not a medical device");
     ScheduledExecutorService director = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -194,13 +175,13 @@ public final class DemoRun {
           report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
               new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes,
                   holds), series, Map.of());
-          holdUntilInterrupted(report);
+          holdUntilInterrupted(report, platform);
         }
-        stopServices();
+        services.close();
       }
     } finally {
       director.shutdownNow();
-      stopServices();
+      services.close();
     }
     endPhase("shutdown");
 
@@ -266,39 +247,6 @@ public final class DemoRun {
     }
   }
 
-  /** The trainer as the demo runs it: rounds on the demo's request, the demo's gate, this bundle first. */
-  private Map<String, String> trainerSettings(Path initialBundle) {
-    Map<String, String> s = new LinkedHashMap<>();
-    // the demo asks for rounds itself; the trainer's own triggers stay out of the way
-    s.put(TrainerKeys.MIN_NEW_LABELS.name(), "10000000");
-    s.put(TrainerKeys.INTERVAL_MINUTES.name(), "0");
-    s.put(TrainerKeys.MAX_ROUND_SECONDS.name(), "150");
-    // The per-class recall guard is off in the demo: its holdout has two to five patients per stage,
-    // so one patient moves a class's recall by 0.2 or more, and a weak initial model reaches a high
-    // recall on the stage it over-predicts; the guard would reject nearly every candidate for noise.
-    // --set trainer.promotion.max.recall.drop=0.05 turns it back on.
-    s.put(TrainerKeys.MAX_RECALL_DROP.name(), "1");
-    // The head is fine-tuned from the served head, not trained afresh: at a tenth of the trainer's
-    // default rate it improves steadily but slowly, and the validation set (about ten patients) is
-    // noisy, so the round gets the patience to find its best epoch. Replaying the default run's round
-    // over five training seeds: +0.15 to +0.19 holdout balanced accuracy at 3e-4 with patience 20,
-    // +0.03 to +0.15 at the default 3e-3 with patience 8. Head epochs take well under a second.
-    s.put(TrainerKeys.LEARNING_RATE.name(), "3e-4");
-    s.put(TrainerKeys.PATIENCE.name(), "20");
-    s.put(TrainerKeys.EPOCHS.name(), "60");
-    s.put(TrainerKeys.SEED.name(), Long.toString(o.seed()));
-    s.put(TrainerKeys.BOOTSTRAP_BUNDLE.name(), initialBundle.toAbsolutePath().toString());
-    return s;
-  }
-
-  /** The verdict stage as the demo runs it: a short gap, so a series missing a slice closes soon. */
-  private Map<String, String> verdictSettings() {
-    Map<String, String> s = new LinkedHashMap<>();
-    s.put(VerdictKeys.APPLICATION_ID.name(), VERDICT_APPLICATION_ID);
-    s.put(VerdictKeys.SERIES_GAP.name(), Long.toString(VERDICT_GAP.toMillis()));
-    return s;
-  }
-
   /** The subject's true stage by series, for scoring the verdicts. */
   private Map<String, DementiaStage> truthBySeries() {
     Map<String, DementiaStage> truth = new HashMap<>();
@@ -349,30 +297,11 @@ public final class DemoRun {
     }
   }
 
-  private Map<String, String> classifierSettings() {
-    Map<String, String> s = new LinkedHashMap<>();
-    s.put(ClassifierKeys.APPLICATION_ID.name(), APPLICATION_ID);
-    s.put(ClassifierKeys.NUM_STREAM_THREADS.name(), Integer.toString(o.streamThreads()));
-    return s;
-  }
-
-  /** Fails at once, before minutes of preparation, on a --set the services would refuse. */
-  private void checkSettings() {
-    ServiceSettings settings = new ServiceSettings("localhost:9092", "http://localhost:8081", work.resolve("state"),
-        o.settings());
-    settings.load(trainerSettings(work.resolve("models").resolve("initial.bundle")), new CommonKeys(),
-        new TrainerKeys());
-    settings.load(classifierSettings(), new CommonKeys(), new ClassifierKeys());
-    settings.load(verdictSettings(), new CommonKeys(), new VerdictKeys());
-  }
-
   private void startServices(EmbeddedPlatform platform, InitialModel initial) throws InterruptedException {
     ServiceSettings settings = new ServiceSettings(platform.bootstrapServers(), platform.registryUrl(),
         work.resolve("state"), o.settings());
     phase = "starting the trainer";
-    TrainerConfig trainerConfig = TrainerConfig.from(
-        settings.load(trainerSettings(initial.bundle()), new CommonKeys(), new TrainerKeys()));
-    trainer = TrainerService.start(trainerConfig, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    TrainerConfig trainerConfig = services.startTrainer(settings, initial.bundle());
     say(String.format(Locale.ROOT, "trainer started (gate: promote if holdout balanced accuracy improves by "
             + "%.2f or more%s); publishing the initial model as the first release",
         trainerConfig.gate().minImprovement(), trainerConfig.gate().maxRecallDrop() >= 1 ? ", per-class recall "
@@ -390,10 +319,7 @@ public final class DemoRun {
     }
 
     phase = "starting the classifier";
-    Map<String, String> classifierSettings = classifierSettings();
-    classifier = ClassifierService.start(ClassifierConfig.from(
-            settings.load(classifierSettings, new CommonKeys(), new ClassifierKeys())),
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    ClassifierService classifier = services.startClassifier(settings);
     deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (classifier.state().orElse(KafkaStreams.State.CREATED) != KafkaStreams.State.RUNNING) {
       KafkaStreams.State state = classifier.state().orElse(KafkaStreams.State.CREATED);
@@ -404,13 +330,11 @@ public final class DemoRun {
       }
       Thread.sleep(100);
     }
-    verdict = VerdictService.startHosted(VerdictConfig.from(
-            settings.load(verdictSettings(), new CommonKeys(), new VerdictKeys())),
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    services.startVerdict(settings);
     say("classifier running, serving " + classifier.modelVersion().orElse("?") + " (metrics on :"
-        + classifier.metricsPort() + "/metrics, trainer on :" + trainer.opsPort() + ")");
+        + classifier.metricsPort() + "/metrics, trainer on :" + services.trainer().opsPort() + ")");
     phase = "starting the console";
-    startConsole(settings);
+    services.startConsole(settings);
   }
 
   /**
@@ -470,11 +394,11 @@ public final class DemoRun {
     if (first.status() == ReleaseStatus.PROMOTED) {
       phase = "waiting for the classifier to swap to " + first.version();
       long swapDeadline = System.nanoTime() + SWAP_TIMEOUT.toNanos();
-      while (!first.version().equals(classifier.modelVersion().orElse(null)) && System.nanoTime() < swapDeadline) {
+      while (!first.version().equals(services.classifier().modelVersion().orElse(null)) && System.nanoTime() < swapDeadline) {
         checkAbort();
         Thread.sleep(50);
       }
-      if (!first.version().equals(classifier.modelVersion().orElse(null))) {
+      if (!first.version().equals(services.classifier().modelVersion().orElse(null))) {
         say("the classifier has not swapped to " + first.version() + " within " + SWAP_TIMEOUT.toSeconds()
             + " s (see " + log.path() + "); streaming on");
       }
@@ -515,6 +439,7 @@ public final class DemoRun {
         say(p.labels() + " labels: asking the trainer for fine-tune round " + (roundsRequested + 1));
         requestRound();
       }
+      ClassifierService classifier = services.classifier();
       KafkaStreams.State state = classifier == null ? null : classifier.state().orElse(null);
       if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
         abort = "the classifier stopped (Kafka Streams " + state + ")";
@@ -546,7 +471,7 @@ public final class DemoRun {
     roundsRequested++;
     notes.add(new DemoReport.Note(System.currentTimeMillis(), "round " + roundsRequested + " requested ("
         + ledger.progress().labels() + " labels)"));
-    trainer.requestRound();
+    services.trainer().requestRound();
   }
 
   /** Announces releases as they are read and keeps the fine-tune decisions. */
@@ -578,28 +503,12 @@ public final class DemoRun {
     }
   }
 
-  /** The console, on port 8080 if free, else any; its URL and admin token are printed. */
-  private void startConsole(ServiceSettings settings) {
-    Map<String, String> s = new LinkedHashMap<>();
-    s.put(ConsoleKeys.ADMIN_TOKEN.name(), adminToken);
-    s.put(ConsoleKeys.PORT.name(), "8080");
-    try {
-      webConsole = ConsoleService.start(ConsoleConfig.from(settings.load(s, new CommonKeys(),
-          new ConsoleKeys())), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    } catch (UncheckedIOException e) {
-      s.put(ConsoleKeys.PORT.name(), "0"); // 8080 is taken: any free port
-      webConsole = ConsoleService.start(ConsoleConfig.from(settings.load(s, new CommonKeys(),
-          new ConsoleKeys())), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    }
-    say("console at " + webConsole.url() + " (live overview, releases, predictions, dead letters; "
-        + "admin token for rollback and replay: " + adminToken + ")");
-  }
-
   /**
    * Keeps everything up until the process is interrupted: the shutdown hook releases this thread
    * and waits for it to stop the services, so Ctrl-C ends the demo cleanly.
    */
-  private void holdUntilInterrupted(Path report) throws InterruptedException {
+  private void holdUntilInterrupted(Path report, EmbeddedPlatform platform)
+      throws InterruptedException {
     java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
     Thread hook = new Thread(() -> {
       stop.countDown();
@@ -611,29 +520,18 @@ public final class DemoRun {
     }, "demo-keep-running");
     Runtime.getRuntime().addShutdownHook(hook);
     say("report written to " + report + "; --keep-running: everything stays up, console at "
-        + (webConsole == null ? "(not running)" : webConsole.url()) + " — press Ctrl-C to stop");
+        + (services.console() == null ? "(not running)" : services.console().url()) + " — press Ctrl-C to stop");
     phase = "kept running";
+    try {
+      List<String> broken = BrokenScans.send(platform.client(), platform.serdeConfig(),
+          cohort.stream().get(0));
+      say("sent " + broken.size() + " broken records " + broken + " so the console's dead-letter "
+          + "page has something to inspect and replay");
+    } catch (Exception e) {
+      LOG.warn("could not send the broken demo records: {}", e.toString());
+    }
     stop.await();
     say("stopping");
-  }
-
-  private void stopServices() {
-    if (webConsole != null) {
-      webConsole.close();
-      webConsole = null;
-    }
-    if (trainer != null) {
-      trainer.close();
-      trainer = null;
-    }
-    if (classifier != null) {
-      classifier.close();
-      classifier = null;
-    }
-    if (verdict != null) {
-      verdict.close();
-      verdict = null;
-    }
   }
 
   private void endPhase(String name) {

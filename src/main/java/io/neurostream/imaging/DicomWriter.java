@@ -11,10 +11,13 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * Writes a {@link GrayImage} as a minimal single-frame MR Image DICOM Part 10 file: uncompressed,
+ * Writes a {@link GrayImage} (or several, as frames) as a minimal MR Image DICOM Part 10 file:
  * MONOCHROME2 (or MONOCHROME1 on request), 8-bit or 16-bit (12 bits stored), with a VOI window
- * spanning the stored range so that {@link DicomReader} gives back the image up to quantization.
- * It exists so that tests and demos can make DICOM files from phantoms; it is not a general DICOM
+ * spanning the stored range so that {@link DicomReader} gives back the image up to quantization,
+ * in Explicit or Implicit VR Little Endian, Deflated Explicit VR Little Endian or RLE Lossless
+ * (for JPEG and JPEG 2000, transcode with dcmtk or GDCM). Series geometry (Image Position
+ * Patient, Slice Location, Images in Acquisition) is optional. It exists so that tests, demos and
+ * {@code generate --format dicom} can make DICOM files from phantoms; it is not a general DICOM
  * encoder.
  *
  * <pre>{@code
@@ -28,6 +31,11 @@ public final class DicomWriter {
 
   private static final String IMPLEMENTATION_CLASS_UID = uidFromName("io.neurostream.imaging.DicomWriter");
   private static final DateTimeFormatter DT = DateTimeFormatter.ofPattern("yyyyMMddHHmmss.SSSSSS");
+
+  /** The transfer syntaxes this writer writes itself. */
+  public static final java.util.Set<TransferSyntax> WRITABLE = java.util.EnumSet.of(
+      TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN,
+      TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, TransferSyntax.RLE_LOSSLESS);
 
   private final Builder b;
 
@@ -59,12 +67,26 @@ public final class DicomWriter {
   /** The image as DICOM Part 10 bytes. */
   public byte[] write(GrayImage image) {
     Objects.requireNonNull(image, "image");
+    return writeFrames(image);
+  }
+
+  /** The images, all of one size, as the frames of one multi-frame instance. */
+  public byte[] writeFrames(GrayImage... frames) {
+    if (frames.length == 0) {
+      throw new IllegalArgumentException("at least one frame is needed");
+    }
+    GrayImage image = frames[0];
+    for (GrayImage f : frames) {
+      if (f.width() != image.width() || f.height() != image.height()) {
+        throw new IllegalArgumentException("frames differ in size: " + f + " and " + image);
+      }
+    }
     if (image.width() > 0xffff || image.height() > 0xffff) {
       throw new IllegalArgumentException("DICOM Rows/Columns are 16-bit; image is " + image);
     }
-    String syntax = b.implicitVr ? DicomReader.IMPLICIT_VR_LE : DicomReader.EXPLICIT_VR_LE;
+    String syntax = b.syntax.uid();
 
-    Elements meta = new Elements(false);
+    DicomElements meta = new DicomElements(false);
     meta.add(0x00020001, "OB", new byte[] {0, 1});
     meta.uid(0x00020002, MR_IMAGE_STORAGE);
     meta.uid(0x00020003, b.sopInstanceUid);
@@ -74,7 +96,7 @@ public final class DicomWriter {
     byte[] metaBytes = meta.bytes();
 
     int maxStored = b.bitsAllocated == 8 ? 255 : 4095;
-    Elements ds = new Elements(b.implicitVr);
+    DicomElements ds = new DicomElements(b.syntax == TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
     ds.text(0x00080005, "CS", "ISO_IR 192");
     ds.uid(0x00080016, MR_IMAGE_STORAGE);
     ds.uid(0x00080018, b.sopInstanceUid);
@@ -82,6 +104,9 @@ public final class DicomWriter {
       ds.text(0x0008002A, "DT", DT.format(b.acquisitionDateTime));
     }
     ds.text(0x00080060, "CS", "MR");
+    if (b.seriesDescription != null) {
+      ds.text(0x0008103E, "LO", b.seriesDescription);
+    }
     if (b.patientId != null) {
       ds.text(0x00100020, "LO", b.patientId);
     }
@@ -90,8 +115,22 @@ public final class DicomWriter {
     if (b.instanceNumber != null) {
       ds.text(0x00200013, "IS", Integer.toString(b.instanceNumber));
     }
+    if (b.imagePosition != null) {
+      ds.text(0x00200032, "DS", decimalString(b.imagePosition[0]) + "\\"
+          + decimalString(b.imagePosition[1]) + "\\" + decimalString(b.imagePosition[2]));
+      ds.text(0x00200037, "DS", "1\\0\\0\\0\\1\\0"); // axial
+    }
+    if (b.imagesInAcquisition != null) {
+      ds.text(0x00201002, "IS", Integer.toString(b.imagesInAcquisition));
+    }
+    if (b.sliceLocation != null) {
+      ds.text(0x00201041, "DS", decimalString(b.sliceLocation));
+    }
     ds.us(0x00280002, 1);
     ds.text(0x00280004, "CS", b.monochrome1 ? "MONOCHROME1" : "MONOCHROME2");
+    if (frames.length > 1) {
+      ds.text(0x00280008, "IS", Integer.toString(frames.length));
+    }
     ds.us(0x00280010, image.height());
     ds.us(0x00280011, image.width());
     ds.us(0x00280100, b.bitsAllocated);
@@ -108,29 +147,57 @@ public final class DicomWriter {
     ds.text(0x00281052, "DS", decimalString(b.rescaleIntercept));
     ds.text(0x00281053, "DS", decimalString(b.rescaleSlope));
 
-    float[] p = image.pixels();
-    byte[] pixels = new byte[p.length * (b.bitsAllocated / 8)];
-    for (int i = 0; i < p.length; i++) {
-      float v = b.monochrome1 ? 1f - p[i] : p[i];
-      int stored = Math.round(v * maxStored);
-      if (b.bitsAllocated == 8) {
-        pixels[i] = (byte) stored;
-      } else {
-        pixels[2 * i] = (byte) stored;
-        pixels[2 * i + 1] = (byte) (stored >>> 8);
+    int frameBytes = image.pixels().length * (b.bitsAllocated / 8);
+    byte[] pixels = new byte[frameBytes * frames.length];
+    for (int f = 0; f < frames.length; f++) {
+      float[] p = frames[f].pixels();
+      int base = f * frameBytes;
+      for (int i = 0; i < p.length; i++) {
+        float v = b.monochrome1 ? 1f - p[i] : p[i];
+        int stored = Math.round(v * maxStored);
+        if (b.bitsAllocated == 8) {
+          pixels[base + i] = (byte) stored;
+        } else {
+          pixels[base + 2 * i] = (byte) stored;
+          pixels[base + 2 * i + 1] = (byte) (stored >>> 8);
+        }
       }
     }
-    ds.add(0x7FE00010, b.bitsAllocated == 8 ? "OB" : "OW", pixels);
+    if (b.syntax == TransferSyntax.RLE_LOSSLESS) {
+      ds.encapsulated(0x7FE00010, RleEncoder.frames(pixels, frames.length, b.bitsAllocated / 8));
+    } else {
+      ds.add(0x7FE00010, b.bitsAllocated == 8 ? "OB" : "OW", pixels);
+    }
 
     ByteArrayOutputStream out = new ByteArrayOutputStream(132 + metaBytes.length + pixels.length + 1024);
     out.writeBytes(new byte[128]);
     out.writeBytes("DICM".getBytes(StandardCharsets.US_ASCII));
-    Elements groupLength = new Elements(false);
+    DicomElements groupLength = new DicomElements(false);
     groupLength.add(0x00020000, "UL", le32(metaBytes.length));
     out.writeBytes(groupLength.bytes());
     out.writeBytes(metaBytes);
-    out.writeBytes(ds.bytes());
+    out.writeBytes(b.syntax.deflated() ? deflate(ds.bytes()) : ds.bytes());
     return out.toByteArray();
+  }
+
+  private static byte[] deflate(byte[] dataSet) {
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(
+        java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+    try {
+      deflater.setInput(dataSet);
+      deflater.finish();
+      ByteArrayOutputStream out = new ByteArrayOutputStream(dataSet.length / 2 + 64);
+      byte[] chunk = new byte[1 << 16];
+      while (!deflater.finished()) {
+        out.write(chunk, 0, deflater.deflate(chunk));
+      }
+      if (out.size() % 2 != 0) {
+        out.write(0); // Part 10 files have even length (PS3.5 A.5)
+      }
+      return out.toByteArray();
+    } finally {
+      deflater.end();
+    }
   }
 
   private static String decimalString(double v) {
@@ -140,58 +207,6 @@ public final class DicomWriter {
 
   private static byte[] le32(int v) {
     return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
-  }
-
-  /** Accumulates encoded elements in one VR mode. */
-  private static final class Elements {
-    private final boolean implicit;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    Elements(boolean implicit) {
-      this.implicit = implicit;
-    }
-
-    void uid(int tag, String uid) {
-      byte[] v = uid.getBytes(StandardCharsets.US_ASCII);
-      add(tag, "UI", v.length % 2 == 0 ? v : pad(v, (byte) 0));
-    }
-
-    void text(int tag, String vr, String value) {
-      byte[] v = value.getBytes(StandardCharsets.UTF_8);
-      add(tag, vr, v.length % 2 == 0 ? v : pad(v, (byte) ' '));
-    }
-
-    void us(int tag, int value) {
-      add(tag, "US", new byte[] {(byte) value, (byte) (value >>> 8)});
-    }
-
-    void add(int tag, String vr, byte[] value) {
-      if (value.length % 2 != 0) {
-        value = pad(value, (byte) 0);
-      }
-      ByteBuffer h = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-      h.putShort((short) (tag >>> 16)).putShort((short) tag);
-      if (implicit) {
-        h.putInt(value.length);
-      } else if (vr.equals("OB") || vr.equals("OW") || vr.equals("UN") || vr.equals("SQ")
-          || vr.equals("UT")) {
-        h.put(vr.getBytes(StandardCharsets.US_ASCII)).putShort((short) 0).putInt(value.length);
-      } else {
-        h.put(vr.getBytes(StandardCharsets.US_ASCII)).putShort((short) value.length);
-      }
-      out.write(h.array(), 0, h.position());
-      out.writeBytes(value);
-    }
-
-    private static byte[] pad(byte[] v, byte with) {
-      byte[] p = java.util.Arrays.copyOf(v, v.length + 1);
-      p[v.length] = with;
-      return p;
-    }
-
-    byte[] bytes() {
-      return out.toByteArray();
-    }
   }
 
   /** Options of a {@link DicomWriter}; all optional. */
@@ -207,7 +222,11 @@ public final class DicomWriter {
     private double rescaleSlope = 1;
     private double rescaleIntercept;
     private boolean window = true;
-    private boolean implicitVr;
+    private TransferSyntax syntax = TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN;
+    private double[] imagePosition;
+    private Double sliceLocation;
+    private Integer imagesInAcquisition;
+    private String seriesDescription;
 
     private Builder() {}
 
@@ -276,7 +295,47 @@ public final class DicomWriter {
 
     /** Implicit VR Little Endian instead of the default Explicit VR Little Endian. */
     public Builder optImplicitVr(boolean implicitVr) {
-      this.implicitVr = implicitVr;
+      this.syntax = implicitVr ? TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN
+          : TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN;
+      return this;
+    }
+
+    /**
+     * The transfer syntax: Explicit (default) or Implicit VR Little Endian, Deflated Explicit VR
+     * Little Endian, or RLE Lossless; others are refused naming the tool that writes them.
+     */
+    public Builder optTransferSyntax(TransferSyntax syntax) {
+      if (!WRITABLE.contains(syntax)) {
+        throw new IllegalArgumentException("cannot write " + syntax + "; write "
+            + "Explicit VR Little Endian and transcode, e.g. 'dcmcjpeg +e1' (JPEG Lossless), "
+            + "'dcmcjpeg +eb' (JPEG Baseline, 8-bit), 'gdcmconv --j2k' (JPEG 2000), "
+            + "'dcmconv +tb' (Big Endian)");
+      }
+      this.syntax = syntax;
+      return this;
+    }
+
+    /** Image Position (Patient) in mm; also writes an axial Image Orientation (Patient). */
+    public Builder optImagePosition(double x, double y, double z) {
+      this.imagePosition = new double[] {x, y, z};
+      return this;
+    }
+
+    /** Slice Location (0020,1041) in mm. */
+    public Builder optSliceLocation(double mm) {
+      this.sliceLocation = mm;
+      return this;
+    }
+
+    /** Images in Acquisition (0020,1002): the number of slices of the series. */
+    public Builder optImagesInAcquisition(int count) {
+      this.imagesInAcquisition = count;
+      return this;
+    }
+
+    /** Series Description (0008,103E). */
+    public Builder optSeriesDescription(String description) {
+      this.seriesDescription = description;
       return this;
     }
 
@@ -294,7 +353,11 @@ public final class DicomWriter {
       copy.rescaleSlope = rescaleSlope;
       copy.rescaleIntercept = rescaleIntercept;
       copy.window = window;
-      copy.implicitVr = implicitVr;
+      copy.syntax = syntax;
+      copy.imagePosition = imagePosition == null ? null : imagePosition.clone();
+      copy.sliceLocation = sliceLocation;
+      copy.imagesInAcquisition = imagesInAcquisition;
+      copy.seriesDescription = seriesDescription;
       return new DicomWriter(copy);
     }
 

@@ -8,6 +8,7 @@ import io.neurostream.imaging.DicomSlice;
 import io.neurostream.imaging.DicomWriter;
 import io.neurostream.imaging.ImageDecodeException;
 import io.neurostream.imaging.ImageDecoder;
+import io.neurostream.imaging.PatientKeys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -71,8 +71,16 @@ public final class StatusPublisher implements AutoCloseable {
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    producer = new KafkaProducer<>(props, new StringSerializer(),
-        Topics.SERVICE_STATUS.valueSerde(clients.serdeConfig()).serializer());
+    KafkaProducer<String, ServiceStatus> p = null;
+    try {
+      p = new KafkaProducer<>(props, new StringSerializer(),
+          Topics.SERVICE_STATUS.valueSerde(clients.serdeConfig()).serializer());
+    } catch (RuntimeException e) {
+      // e.g. bootstrap.servers that do not resolve yet: the service itself reports that
+      LOG.warn("no {} heartbeats from this {}: {}", Topics.SERVICE_STATUS.name(), service,
+          e.getMessage());
+    }
+    producer = p;
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "status-" + service);
       t.setDaemon(true);
@@ -102,6 +110,9 @@ public final class StatusPublisher implements AutoCloseable {
   }
 
   private void beat() {
+    if (producer == null) {
+      return;
+    }
     try {
       Snapshot s = snapshot.get();
       ServiceStatus status = ServiceStatus.newBuilder()
@@ -155,6 +166,9 @@ public final class StatusPublisher implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    if (producer == null) {
+      return;
+    }
     try {
       timer.awaitTermination(5, TimeUnit.SECONDS);
       producer.send(new ProducerRecord<>(Topics.SERVICE_STATUS.name(), key(), null));

@@ -1,22 +1,29 @@
 package io.neurostream.model;
 
 import ai.djl.Device;
-import ai.djl.inference.Predictor;
-import ai.djl.translate.TranslateException;
 import io.neurostream.imaging.GrayImage;
 import io.neurostream.imaging.ImageDecodeException;
+import io.neurostream.model.engine.ForwardPass;
+import io.neurostream.model.engine.InferenceWorkers;
+import io.neurostream.model.engine.ServingOptions;
+import io.neurostream.model.engine.ServingPath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Classifies batches of slices: a list in, a list of {@link ClassProbabilities} out, in the same
- * order. Thread-safe: a DJL {@link Predictor} is not, so each calling thread gets its own over the
- * one shared model. {@link #close()} closes every predictor it created; call it once the callers
- * are done.
+ * order. Thread-safe. The forward path (the engine's compiled graph or the portable imperative
+ * network, see {@link ServingPath}) and the data-parallel workers (see {@link InferenceWorkers})
+ * come from {@link ServingOptions}; each share of a batch is preprocessed, run and turned into
+ * probabilities on its worker. {@link #close()} frees the replicas and the compiled graph; call it
+ * once the callers are done.
  */
 public final class BatchPredictor implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BatchPredictor.class);
 
   /**
    * Bytes the largest activation of one forward pass may take on a CPU. A ResNet's largest
@@ -31,28 +38,53 @@ public final class BatchPredictor implements AutoCloseable {
 
   private final ScanClassifierModel model;
   private final int maxForwardBatch;
-  private final ScanTranslator translator;
-  private final ConcurrentLinkedQueue<Predictor<ScanInput, ClassProbabilities>> all =
-      new ConcurrentLinkedQueue<>();
-  private final ThreadLocal<Predictor<ScanInput, ClassProbabilities>> perThread;
+  private final ScanPreprocessor preprocessor;
+  private final ServingPath path;
+  private final InferenceWorkers workers;
   private volatile boolean closed;
 
-  BatchPredictor(ScanClassifierModel model) {
+  BatchPredictor(ScanClassifierModel model, ServingOptions options) {
     this.model = Objects.requireNonNull(model, "model");
     this.maxForwardBatch = maxForwardBatch(model.spec(), model.device());
-    this.translator = model.translator();
-    this.perThread =
-        ThreadLocal.withInitial(
-            () -> {
-              Predictor<ScanInput, ClassProbabilities> p = model.model().newPredictor(translator);
-              all.add(p);
-              return p;
-            });
+    this.preprocessor = new ScanPreprocessor(model.spec(), model.normalization());
+    ScanNetwork network = model.network();
+    ai.djl.ndarray.types.Shape image = network.inputShape(1).slice(1);
+    this.path = ServingPath.open(model.model(), network.backbone(), network.head(), image,
+        maxForwardBatch, options);
+    int cores = Runtime.getRuntime().availableProcessors();
+    InferenceWorkers w = null;
+    try {
+      w = new InferenceWorkers(path.factory(), options.resolvedWorkers(model.engineName(), cores),
+          cores);
+      int side = model.spec().inputSize();
+      List<ScanInput> one = List.of(ScanInput.of(new GrayImage(side, side, new float[side * side])));
+      w.<ClassProbabilities>warmUp(1, (from, to, pass) -> classify(one, from, to, pass));
+    } catch (RuntimeException e) {
+      if (w != null) {
+        w.close();
+      }
+      path.close();
+      throw e;
+    }
+    this.workers = w;
+    LOG.info("serving {} with {} ({} worker(s) x {} operator thread(s))",
+        model.spec().architecture(), path.description(), workers.workers(),
+        workers.threadsPerWorker());
   }
 
   /** The model this predictor serves. */
   public ScanClassifierModel model() {
     return model;
+  }
+
+  /** Which forward path serves, and why (for logs and benchmark output). */
+  public String servingPath() {
+    return path.description();
+  }
+
+  /** The data-parallel inference workers a batch is split among. */
+  public int workers() {
+    return workers.workers();
   }
 
   /**
@@ -67,7 +99,10 @@ public final class BatchPredictor implements AutoCloseable {
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, CPU_ACTIVATION_BUDGET / bytesPerImage));
   }
 
-  /** The most images one forward pass takes here (see {@link #CPU_ACTIVATION_BUDGET}). */
+  /**
+   * The most images one imperative forward pass takes here (see {@link #CPU_ACTIVATION_BUDGET});
+   * the compiled graph allocates its activations once and takes any batch in one pass.
+   */
   public int maxForwardBatch() {
     return maxForwardBatch;
   }
@@ -86,26 +121,52 @@ public final class BatchPredictor implements AutoCloseable {
     if (inputs.isEmpty()) {
       return List.of();
     }
+    List<? extends ScanInput> batch = List.copyOf(inputs);
     try {
-      Predictor<ScanInput, ClassProbabilities> predictor = perThread.get();
-      if (inputs.size() <= maxForwardBatch) {
-        return predictor.batchPredict(new ArrayList<>(inputs));
-      }
-      List<ClassProbabilities> out = new ArrayList<>(inputs.size());
-      for (int from = 0; from < inputs.size(); from += maxForwardBatch) {
-        out.addAll(predictor.batchPredict(
-            new ArrayList<>(inputs.subList(from, Math.min(inputs.size(), from + maxForwardBatch)))));
-      }
-      return out;
-    } catch (TranslateException e) {
-      // DJL wraps exceptions thrown by the translator; a decode failure is the input's fault
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof ImageDecodeException ide) {
-          throw ide;
-        }
-      }
-      throw new InferenceException("inference failed on a batch of " + inputs.size() + ": " + e.getMessage(), e);
+      return workers.run(batch.size(), (from, to, pass) -> classify(batch, from, to, pass));
+    } catch (ImageDecodeException | InferenceException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new InferenceException("inference failed on a batch of " + inputs.size() + ": "
+          + e.getMessage(), e);
     }
+  }
+
+  /** Preprocesses images {@code [from, to)}, runs them and applies softmax. */
+  private List<ClassProbabilities> classify(List<? extends ScanInput> inputs, int from, int to,
+      ForwardPass pass) {
+    int per = preprocessor.valuesPerImage();
+    int n = to - from;
+    float[] values = new float[per * n];
+    for (int i = 0; i < n; i++) {
+      preprocessor.write(inputs.get(from + i).image(), values, i * per);
+    }
+    float[] logits = pass.logits(values, 0, n);
+    int classes = logits.length / n;
+    List<ClassProbabilities> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(ClassProbabilities.of(softmax(logits, i * classes, classes)));
+    }
+    return out;
+  }
+
+  /** Softmax of {@code count} logits from {@code offset}, in double precision. */
+  static float[] softmax(float[] logits, int offset, int count) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < count; i++) {
+      max = Math.max(max, logits[offset + i]);
+    }
+    double[] e = new double[count];
+    double sum = 0;
+    for (int i = 0; i < count; i++) {
+      e[i] = Math.exp(logits[offset + i] - max);
+      sum += e[i];
+    }
+    float[] p = new float[count];
+    for (int i = 0; i < count; i++) {
+      p[i] = (float) (e[i] / sum);
+    }
+    return p;
   }
 
   /** Classifies decoded images as one batch. */
@@ -125,10 +186,8 @@ public final class BatchPredictor implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    Predictor<ScanInput, ClassProbabilities> p;
-    while ((p = all.poll()) != null) {
-      p.close();
+    try (path) {
+      workers.close();
     }
-    perThread.remove();
   }
 }

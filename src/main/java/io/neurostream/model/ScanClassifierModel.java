@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import io.neurostream.model.engine.ServingOptions;
 import java.util.Objects;
 
 /**
@@ -39,9 +40,18 @@ public final class ScanClassifierModel implements AutoCloseable {
    * for reproducible weights.
    */
   public static ScanClassifierModel create(ModelSpec spec, Normalization normalization, Device device) {
+    return create(spec, normalization, device, Engine.getDefaultEngineName());
+  }
+
+  /**
+   * A new model with freshly initialized parameters on the engine named {@code engine} (e.g.
+   * {@code MXNet}, {@code PyTorch}), which must be on the class path.
+   */
+  public static ScanClassifierModel create(
+      ModelSpec spec, Normalization normalization, Device device, String engine) {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(normalization, "normalization");
-    Model model = Model.newInstance(MODEL_NAME, device);
+    Model model = Model.newInstance(MODEL_NAME, device, engine);
     try {
       ScanNetwork network = ScanNetwork.of(spec);
       model.setBlock(network);
@@ -122,9 +132,17 @@ public final class ScanClassifierModel implements AutoCloseable {
     return new ScanTranslator(spec(), normalization);
   }
 
-  /** A batched, thread-safe predictor over this model. Close it before the model. */
+  /**
+   * A batched, thread-safe predictor over this model, serving as {@link ServingOptions#defaults()}
+   * say (the engine's fastest verified path). Close it before the model.
+   */
   public BatchPredictor newBatchPredictor() {
-    return new BatchPredictor(this);
+    return new BatchPredictor(this, ServingOptions.defaults());
+  }
+
+  /** A batched, thread-safe predictor serving with {@code options}. Close it before the model. */
+  public BatchPredictor newBatchPredictor(ServingOptions options) {
+    return new BatchPredictor(this, options);
   }
 
   @Override

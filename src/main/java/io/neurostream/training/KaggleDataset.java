@@ -196,7 +196,7 @@ public final class KaggleDataset {
     return Optional.of("WARNING: " + root + " holds images of only " + (total - missing.size()) + " of the " + total
         + " classes; none of " + missing + ". A model trained on it can never predict "
         + (missing.size() == 1 ? "that class" : "those classes") + ", and its balanced accuracy covers only the "
-        + "classes present. Add a folder of images for each missing class (" + expectedFolders() + ").");
+        + "classes present. Add a folder of images for each missing class; the folders are " + expectedFolders() + ".");
   }
 
   private static List<LabeledImage> fromManifest(

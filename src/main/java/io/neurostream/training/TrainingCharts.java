@@ -24,6 +24,10 @@ public final class TrainingCharts {
   private static final Color VALIDATION = new Color(255, 127, 14);
   private static final Color AXIS = new Color(60, 60, 60);
   private static final Color GRID = new Color(225, 225, 225);
+  /** Lightest cell fill: an empty cell is tinted, not white like the page. */
+  private static final int EMPTY_CELL_SHADE = 243;
+  private static final Color CELL_BORDER = new Color(200, 200, 215);
+  private static final Color ZERO_TEXT = new Color(130, 130, 130);
 
   static {
     if (System.getProperty("java.awt.headless") == null) {
@@ -76,12 +80,11 @@ public final class TrainingCharts {
       for (int j = 0; j < k; j++) {
         int n = metrics.confusion()[i][j];
         double share = rowTotal == 0 ? 0 : (double) n / rowTotal;
-        int shade = (int) Math.round(255 - 200 * share);
-        g.setColor(new Color(shade, shade, 255));
+        g.setColor(cellColor(share));
         g.fillRect(left + j * cell, top + i * cell, cell, cell);
-        g.setColor(Color.WHITE);
+        g.setColor(CELL_BORDER);
         g.drawRect(left + j * cell, top + i * cell, cell, cell);
-        g.setColor(share > 0.55 ? Color.WHITE : AXIS);
+        g.setColor(n == 0 ? ZERO_TEXT : share > 0.55 ? Color.WHITE : AXIS);
         drawCentered(g, Integer.toString(n), left + j * cell + cell / 2, top + i * cell + cell / 2 - 2);
         drawCentered(g, String.format(Locale.ROOT, "%.0f%%", share * 100), left + j * cell + cell / 2,
             top + i * cell + cell / 2 + 16);
@@ -91,6 +94,15 @@ public final class TrainingCharts {
     g.drawString("rows: true class; cells: count and share of the row", left, top + k * cell + 60);
     g.dispose();
     ImageIO.write(img, "png", file.toFile());
+  }
+
+  /**
+   * The fill of a confusion-matrix cell holding {@code share} of its row: from a pale tint for an
+   * empty cell (so a zero stays visible as a cell on the white page) to a deep blue.
+   */
+  static Color cellColor(double share) {
+    int shade = (int) Math.round(EMPTY_CELL_SHADE - (EMPTY_CELL_SHADE - 55) * Math.max(0, Math.min(1, share)));
+    return new Color(shade, shade, 255);
   }
 
   /** A white, antialiased canvas over {@code img}; the caller disposes of it. */

@@ -1,6 +1,8 @@
 package io.neurostream.verdict;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.neurostream.kafka.KafkaClients;
+import io.neurostream.kafka.StatusPublisher;
 import io.neurostream.ops.HealthCheck;
 import io.neurostream.ops.OpsServer;
 import java.time.Duration;
@@ -29,6 +31,7 @@ public final class VerdictService implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean failed;
   private OpsServer ops;
+  private StatusPublisher status;
 
   private VerdictService(KafkaStreams streams) {
     this.streams = streams;
@@ -39,6 +42,13 @@ public final class VerdictService implements AutoCloseable {
     VerdictService service = startHosted(config, registry);
     service.ops = OpsServer.start(config.common().metricsPort(), registry, service::liveness,
         service::readiness);
+    service.status = StatusPublisher.start("verdict", Optional.of(config.applicationId()),
+        service.ops.port(), KafkaClients.of(config.common()), StatusPublisher.DEFAULT_INTERVAL,
+        () -> {
+          HealthCheck.Status ready = service.readiness();
+          return new StatusPublisher.Snapshot(Optional.empty(), ready.ok(), ready.detail(),
+              java.util.Map.of());
+        });
     return service;
   }
 
@@ -113,6 +123,9 @@ public final class VerdictService implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (status != null) {
+      status.close();
     }
     boolean clean = streams.close(CLOSE_TIMEOUT);
     LOG.info("verdict stage: kafka streams closed {}", clean ? "cleanly" : "after the timeout");

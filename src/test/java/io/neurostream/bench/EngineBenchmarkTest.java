@@ -17,19 +17,23 @@ class EngineBenchmarkTest {
     List<String> progress = new ArrayList<>();
 
     // when
-    List<EngineBenchmark.Row> rows = EngineBenchmark.run(
+    EngineBenchmark.Result result = EngineBenchmark.run(
         new EngineBenchmark.Options(spec, List.of(1, 4), 3, 1, "cpu", true), progress::add);
 
-    // then
+    // then: the classifier's path, and the network alone beside it
+    List<EngineBenchmark.Row> rows = result.rows();
     assertThat(rows).extracting(EngineBenchmark.Row::batchSize).containsExactly(1, 4);
     for (EngineBenchmark.Row row : rows) {
       assertThat(row.medianMs()).isPositive().isBetween(row.minMs(), row.maxMs());
       assertThat(row.imagesPerSecond()).isCloseTo(row.batchSize() * 1000.0 / row.medianMs(),
           org.assertj.core.data.Offset.offset(1e-6));
-      assertThat(row.endToEndImagesPerSecond()).isPositive();
+      assertThat(row.forwardImagesPerSecond()).isPositive();
       assertThat(row.cpuMsPerImage()).isPositive();
+      assertThat(row.coresBusy()).isPositive();
     }
-    assertThat(progress).hasSize(2);
+    assertThat(result.servingPath()).isNotBlank();
+    // one line naming the serving path, one per batch size
+    assertThat(progress).hasSize(3);
   }
 
   @Test

@@ -117,6 +117,72 @@ class BatchingProcessorTest {
     }
   }
 
+  @Test
+  void shouldHoldAPartialBatchWhileScansKeepArrivingAndRunItAtTheFirstQuietTick() {
+    // given batches of 8 and a delay of 50 ms (punctuation every 10 ms)
+    TopologySettings settings = TopologySettings.defaults().withBatch(8, 50);
+    FakeScanModel model = new FakeScanModel("v1");
+    Serializer<ScanEvent> serializer =
+        AvroSerdes.specific(ScanEvent.class, serdeConfig, false).serializer();
+    MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+    BatchingProcessor p = processor(context, settings, model);
+    var tick = context.scheduledPunctuators().get(0).getPunctuator();
+    try {
+      // when three scans arrive, the thread is busy for 60 ms (a commit), then more scans arrive
+      // in the same loop as the punctuation that finds the delay passed
+      p.process(record(serializer, 0, 1));
+      p.process(record(serializer, 1, 2));
+      p.process(record(serializer, 2, 3));
+      context.setCurrentSystemTimeMs(60);
+      p.process(record(serializer, 3, 4));
+      tick.punctuate(60);
+      context.setCurrentSystemTimeMs(65);
+      p.process(record(serializer, 4, 5));
+      tick.punctuate(65);
+
+      // then the partial batch waits: scans are still coming
+      assertThat(model.batchSizes).isEmpty();
+
+      // and when no scan came for a tick, it runs with all five
+      context.setCurrentSystemTimeMs(80);
+      tick.punctuate(80);
+      assertThat(model.batchSizes).containsExactly(5);
+    } finally {
+      p.close();
+    }
+  }
+
+  @Test
+  void shouldRunAPartialBatchAfterFourTimesTheDelayEvenWhileScansKeepArriving() {
+    // given batches of 48 and a delay of 50 ms, and a scan every 5 ms
+    TopologySettings settings = TopologySettings.defaults().withBatch(48, 50);
+    FakeScanModel model = new FakeScanModel("v1");
+    Serializer<ScanEvent> serializer =
+        AvroSerdes.specific(ScanEvent.class, serdeConfig, false).serializer();
+    MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+    BatchingProcessor p = processor(context, settings, model);
+    var tick = context.scheduledPunctuators().get(0).getPunctuator();
+    try {
+      int id = 0;
+      for (long t = 0; t < 200; t += 5) {
+        context.setCurrentSystemTimeMs(t);
+        p.process(record(serializer, id, id++));
+        tick.punctuate(t);
+      }
+      assertThat(model.batchSizes).isEmpty();
+
+      // when the oldest has waited four times the delay
+      context.setCurrentSystemTimeMs(200);
+      p.process(record(serializer, id, id++));
+      tick.punctuate(200);
+
+      // then the batch runs with what it has
+      assertThat(model.batchSizes).containsExactly(41);
+    } finally {
+      p.close();
+    }
+  }
+
   private static BatchingProcessor processor(MockProcessorContext<Object, Object> context,
       TopologySettings settings, FakeScanModel model) {
     KeyValueStore<Long, BufferedScan> store = Stores.keyValueStoreBuilder(

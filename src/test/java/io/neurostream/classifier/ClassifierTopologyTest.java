@@ -245,4 +245,57 @@ class ClassifierTopologyTest {
     b.duplicate().get(out);
     return out;
   }
+
+  private void pipeAt(ScanEvent scan, long timestamp) {
+    scans.pipeInput(new TestRecord<>(scan.getIdentity().getSopInstanceUid(),
+        scanSerializer.serialize(Topics.SCANS.name(), scan), null, timestamp));
+  }
+
+  @Test
+  void shouldGiveAReSentScanNoSecondPredictionButClassifyACorrectedImage() {
+    // given
+    start(new ModelHolder(new FakeScanModel("v1")), 4, 50);
+    long t0 = 1_700_000_000_000L;
+    ScanEvent scan = ClassifierScans.png(ClassifierScans.uid(1), 32, 0.1f);
+
+    // when the same scan arrives three times (a router's retries), then a corrected image
+    pipeAt(scan, t0);
+    pipeAt(scan, t0 + 1_000);
+    pipeAt(ClassifierScans.png(ClassifierScans.uid(1), 32, 0.1f), t0 + 60_000);
+    pipeAt(ClassifierScans.png(ClassifierScans.uid(1), 32, 0.7f), t0 + 61_000);
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+
+    // then one prediction per distinct image
+    assertThat(predictions.readKeyValuesToList()).hasSize(2);
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldForgetScansAfterTheRetention() {
+    // given a retention of one minute
+    TopologySettings settings = TopologySettings.from(Map.of(
+        TopologySettings.DEDUP_RETENTION_MS, "60000", TopologySettings.BATCH_MAX_SIZE, "1"));
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "classifier-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    driver = new TopologyTestDriver(ClassifierTopology.build(settings, serdeConfig,
+        new ModelHolder(new FakeScanModel("v1")), metrics), props);
+    scans = driver.createInputTopic(Topics.SCANS.name(), new StringSerializer(),
+        new ByteArraySerializer());
+    predictions = driver.createOutputTopic(Topics.PREDICTIONS.name(), new StringDeserializer(),
+        AvroSerdes.specific(Prediction.class, serdeConfig, false).deserializer());
+    scanSerializer = AvroSerdes.specific(ScanEvent.class, serdeConfig, false).serializer();
+    ScanEvent scan = ClassifierScans.png(ClassifierScans.uid(2), 32, 0.3f);
+    long t0 = 1_700_000_000_000L;
+
+    // when it is re-sent within the minute, and again after stream time moved on an hour
+    pipeAt(scan, t0);
+    pipeAt(scan, t0 + 30_000);
+    pipeAt(ClassifierScans.png(ClassifierScans.uid(3), 32, 0.3f), t0 + 3_600_000);
+    pipeAt(scan, t0 + 3_600_000);
+
+    // then the late copy is classified again: the store does not keep scans for ever
+    assertThat(predictions.readKeyValuesToList()).extracting(kv -> kv.key)
+        .containsExactly(ClassifierScans.uid(2), ClassifierScans.uid(3), ClassifierScans.uid(2));
+  }
 }

@@ -168,6 +168,39 @@ class ConsoleApiIT {
     }
   }
 
+  @Test
+  void shouldShowASeriesWithItsVerdictAndServeItsGradCamOverlay() throws Exception {
+    // given a slice prediction, the verdict of its series and the Grad-CAM of the slice
+    String series = "1.2.826.0.1.3680043.77.1";
+    byte[] png = new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3};
+    try (VerdictSeed seed = new VerdictSeed(stack)) {
+      seed.prediction("verdict-slice-1", series);
+      seed.verdict(series, "verdict-slice-1");
+      seed.explanation("verdict-slice-1", series, png);
+    }
+
+    // when the series list and the overlay are asked for
+    await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(
+        ConsoleFixture.get(console, "/api/series").body()).path("series").findValues("verdict")
+        .stream().anyMatch(v -> v.path("verdict").asText().equals("Mild_Demented")));
+    JsonNode list = JSON.readTree(ConsoleFixture.get(console, "/api/series").body());
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        ConsoleFixture.get(console, "/api/explanations/verdict-slice-1").statusCode() == 200);
+    HttpResponse<byte[]> overlay = ConsoleFixture.getBytes(console,
+        "/api/explanations/verdict-slice-1");
+    JsonNode detail = JSON.readTree(ConsoleFixture.get(console, "/api/series/" + series).body());
+
+    // then the verdict, its figures and the overlay are the ones published
+    assertThat(list.path("verdicts").asText()).contains("mri.series-verdicts");
+    assertThat(detail.path("verdict").path("confidence").asDouble()).isEqualTo(0.7);
+    assertThat(detail.path("verdict").path("closedBy").asText()).isEqualTo("COMPLETE");
+    assertThat(detail.path("explanations").get(0).path("overlay").asText())
+        .isEqualTo("/api/explanations/verdict-slice-1");
+    assertThat(overlay.headers().firstValue("Content-Type")).contains("image/png");
+    assertThat(overlay.body()).isEqualTo(png);
+    assertThat(ConsoleFixture.get(console, "/api/explanations/nope").statusCode()).isEqualTo(404);
+  }
+
   private static int releaseCount(ConsoleService c) throws Exception {
     return JSON.readTree(ConsoleFixture.get(c, "/api/releases").body()).path("history").size();
   }

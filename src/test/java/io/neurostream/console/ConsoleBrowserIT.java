@@ -158,6 +158,38 @@ class ConsoleBrowserIT {
 
   @Test
   @Order(3)
+  void shouldShowTheSeriesVerdictAndItsGradCamOverlayWhenTheVerdictServicePublishesThem()
+      throws Exception {
+    // given the verdict service's verdict for the fresh scan's series, and the slice's Grad-CAM
+    String series = "1.2.826.0.1.3680043.99.7";
+    java.awt.image.BufferedImage image =
+        new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(image, "png", png);
+    try (VerdictSeed seed = new VerdictSeed(stack)) {
+      seed.verdict(series, "fresh-scan-1");
+      seed.explanation("fresh-scan-1", series, png.toByteArray());
+    }
+
+    // when the user opens the series
+    ConsolePages.Series page = new ConsolePages.Series(browser, console.url()).open();
+    browser.await(ConsolePages.WAIT, d -> ConsolePages.text(browser,
+        "#series tr[data-series='" + series + "'] td.verdict").startsWith("Mild_Demented"));
+    page.openSeries(series);
+
+    // then its verdict and the overlay of its supporting slice are shown
+    assertThat(ConsolePages.text(browser, "#series-verdict")).contains("Verdict: Mild_Demented")
+        .contains("confidence 0.7").contains("COMPLETE");
+    String src = browser.await(ConsolePages.WAIT, d -> d.findElement(
+        org.openqa.selenium.By.cssSelector("#explanations img")).getAttribute("src"));
+    assertThat(src).endsWith("/api/explanations/fresh-scan-1");
+    assertThat((Boolean) ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
+        "const i = document.querySelector('#explanations img'); return i.complete && i.naturalWidth > 0;"))
+        .as("the overlay image loaded").isTrue();
+  }
+
+  @Test
+  @Order(4)
   void shouldRefuseARollbackWithAWrongToken() {
     ConsolePages.Releases page = new ConsolePages.Releases(browser, console.url()).open();
 
@@ -168,7 +200,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void shouldMakeTheClassifierServeTheOldVersionWhenARollbackIsClicked() {
     ConsolePages.Releases page = new ConsolePages.Releases(browser, console.url()).open();
     assertThat(page.status(NEW)).startsWith("PROMOTED (served)");
@@ -187,7 +219,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void shouldShowAPoisonedRecordAndReportItsReplay() {
     ConsolePages.DeadLetters page = new ConsolePages.DeadLetters(browser, console.url()).open();
     traffic.send("poison-1", "not an avro record".getBytes(StandardCharsets.UTF_8));
@@ -208,7 +240,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void shouldRefuseAReplayWithAWrongToken() {
     ConsolePages.DeadLetters page = new ConsolePages.DeadLetters(browser, console.url()).open();
     String id = page.awaitDeadLetter("poison-1");

@@ -43,6 +43,12 @@ final class ConsoleFixture {
         .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  static HttpResponse<byte[]> getBytes(ConsoleService console, String path)
+      throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(console.url() + path.substring(1)))
+        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   static HttpResponse<String> post(ConsoleService console, String path, String json,
       String authorization) throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(console.url() + path.substring(1)))

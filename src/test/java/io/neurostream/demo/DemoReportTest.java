@@ -54,13 +54,44 @@ class DemoReportTest {
 
     // then
     String text = Files.readString(html);
-    assertThat(text).contains("<td class=\"l\">v1</td><td class=\"l\">initial</td>",
-        "<td class=\"l\">v2</td><td class=\"l\">fine-tune 1</td>", "every scan accounted for: 600 scans sent",
+    assertThat(text).contains("<td class=\"l v\">v1</td><td class=\"l\">initial</td>",
+        "<td class=\"l v\">v2</td><td class=\"l\">fine-tune 1</td>", "every scan accounted for: 600 scans sent",
+        "td.v{white-space:nowrap}", "Shaded: the PACS held the rest of the stream",
         "v2 PROMOTED (from v1)", "not a medical device");
     for (String png : List.of(DemoReport.ACCURACY_PNG, DemoReport.LATENCY_PNG, "confusion-v1.png", "confusion-v2.png")) {
       assertThat(text).contains("src=\"" + png + "\"");
       assertThat(ImageIO.read(dir.resolve(png).toFile())).as(png).isNotNull();
     }
+  }
+
+  @Test
+  void shouldExplainTheShadingOnlyWhenTheStreamWasHeld() {
+    DemoSummary summary = DemoSummary.of(new ScanLedger().snapshot(), "v1", List.of());
+    String held = DemoReport.html(summary, new DemoReport.Context("run", 0, List.of(), Map.of(), Duration.ZERO,
+        List.of(), List.of(new DemoReport.Hold(1000, 2000))), List.of());
+    String notHeld = DemoReport.html(summary, new DemoReport.Context("run", 0, List.of(), Map.of(), Duration.ZERO,
+        List.of(), List.of()), List.of());
+    assertThat(held).contains("Shaded: the PACS held");
+    assertThat(notHeld).doesNotContainIgnoringCase("shaded").contains("A subject's slices arrive together");
+  }
+
+  @Test
+  void versionIdsShouldNotWrapInTheTables() {
+    DemoSummary summary = DemoSummary.of(new ScanLedger().snapshot(), "20261202-090000", List.of());
+    String html = DemoReport.html(summary, new DemoReport.Context("run", 0, List.of(new ReleaseEvent(
+        "20261202-091500", "20261202-090000", ReleaseStatus.PROMOTED, "better", Map.of(), Map.of(), 0)),
+        Map.of(), Duration.ZERO, List.of(), List.of()), List.of());
+    assertThat(html).contains("td.v{white-space:nowrap}",
+        "<td class=\"l v\">20261202-091500</td><td class=\"l v\">20261202-090000</td>");
+  }
+
+  @Test
+  void axisTicksShouldBeRoundNumbers() {
+    assertThat(DemoCharts.tickLabels(DemoCharts.niceTicks(0.43))).containsExactly("0.0", "0.1", "0.2", "0.3", "0.4", "0.5");
+    assertThat(DemoCharts.tickLabels(DemoCharts.niceTicks(0.087)))
+        .containsExactly("0.00", "0.02", "0.04", "0.06", "0.08", "0.10");
+    assertThat(DemoCharts.tickLabels(DemoCharts.niceTicks(1.0))).containsExactly("0.0", "0.2", "0.4", "0.6", "0.8", "1.0");
+    assertThat(DemoCharts.tickLabels(DemoCharts.niceTicks(230))).containsExactly("0", "50", "100", "150", "200", "250");
   }
 
   @Test

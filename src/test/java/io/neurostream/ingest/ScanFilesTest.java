@@ -8,6 +8,7 @@ import io.neurostream.avro.ScanEvent;
 import io.neurostream.imaging.DicomReader;
 import io.neurostream.imaging.DicomWriter;
 import io.neurostream.imaging.GrayImage;
+import io.neurostream.imaging.PatientKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

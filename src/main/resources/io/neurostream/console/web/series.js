@@ -23,6 +23,7 @@ function renderSeries(data) {
       dataset: { series: s.seriesUid }, onclick: () => { selected = s.seriesUid; loadDetail(); load(); } },
       el("td", { class: "mono", text: s.seriesUid }),
       el("td", { class: "mono", text: s.patientKey }),
+      el("td", { class: "verdict", text: s.verdict ? s.verdict.verdict + " (" + num(s.verdict.confidence, 2) + ")" : "–" }),
       el("td", { text: s.slices }),
       el("td", {}, Object.entries(s.sliceStages).map(([k, n]) => el("span", { class: "badge", text: k + " " + n }))),
       el("td", { class: "mono", text: s.modelVersions.join(", ") }),
@@ -52,7 +53,13 @@ function renderPredictions(data) {
 function renderDetail(d) {
   const panel = NS.clear(document.getElementById("series-detail"));
   panel.append(el("h2", { text: "Series " + d.seriesUid }),
-    el("p", { class: "muted", text: "patient key " + d.patientKey + " · study " + d.studyUid + " · " + d.slices + " slices · verdict: " + (d.verdict || "not available yet") }),
+    el("p", { class: "muted", text: "patient key " + d.patientKey + " · study " + d.studyUid + " · " + d.slices + " slices" }),
+    d.verdict
+      ? el("p", { id: "series-verdict" }, el("strong", { text: "Verdict: " + d.verdict.verdict }),
+          " — confidence " + num(d.verdict.confidence, 3) + ", " + d.verdict.slices + (d.verdict.slicesExpected ? "/" + d.verdict.slicesExpected : "") +
+          " slices, " + d.verdict.aggregation.toLowerCase().replaceAll("_", " ") + ", closed by " + d.verdict.closedBy + ", revision " + d.verdict.revision +
+          (d.verdict.mixedModelVersions ? " (mixed model versions: read with care)" : ""))
+      : el("p", { id: "series-verdict", class: "muted", text: "No series verdict (yet): the slices' predictions are below." }),
     el("table", { id: "slices" },
       el("thead", {}, el("tr", {}, el("th", { text: "scan" }), el("th", { text: "predicted" }),
         d.classes.map(c => el("th", { text: c })), el("th", { text: "model" }))),
@@ -61,7 +68,12 @@ function renderDetail(d) {
         el("td", { text: p.predicted }),
         p.probabilities.map(x => el("td", {}, el("span", { class: "bar", style: "width:" + Math.round(60 * x) + "px" }), " " + num(x, 3))),
         el("td", { class: "mono", text: p.modelVersion }))))),
-    el("p", { class: "muted", text: d.explanations.length ? "" : "Grad-CAM overlays: not available yet." }));
+    d.explanations.length
+      ? el("div", { id: "explanations" }, el("h2", { text: "Grad-CAM of the supporting slices" }),
+          d.explanations.map(x => el("figure", { style: "display:inline-block;margin:0 12px 12px 0" },
+            el("img", { src: x.overlay, alt: "Grad-CAM of " + x.sopInstanceUid, width: 160, height: 160, style: "image-rendering:pixelated" }),
+            el("figcaption", { class: "muted mono", text: x.explainedClass + " " + num(x.probability, 3) }))))
+      : el("p", { class: "muted", text: "No Grad-CAM overlays for this series (yet)." }));
 }
 
 function loadDetail() {
@@ -79,4 +91,4 @@ for (const id of ["filter-stage", "filter-version", "filter-series", "filter-pat
   document.getElementById(id).addEventListener("input", load);
 }
 load();
-NS.events({ predictions: () => { load(); loadDetail(); } });
+NS.events({ predictions: () => { load(); loadDetail(); }, verdicts: () => { load(); loadDetail(); } });

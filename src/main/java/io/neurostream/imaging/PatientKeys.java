@@ -1,4 +1,4 @@
-package io.neurostream.ingest;
+package io.neurostream.imaging;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
