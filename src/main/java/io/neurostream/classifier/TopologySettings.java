@@ -51,12 +51,10 @@ public record TopologySettings(
   public static final String SCAN_MAX_DIMENSION = "scan.max.dimension";
   public static final String BATCH_BUFFER_PERSISTENT = "batch.buffer.persistent";
   public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
-
   public static final String BATCH_MAX_PIXELS = "batch.max.pixels";
 
   /** Defaults, as documented on each key. */
   public static final Map<String, String> DEFAULTS = Map.ofEntries(
-      Map.entry(BATCH_MAX_PIXELS, Long.toString(16L << 20)),
       Map.entry(BATCH_MAX_SIZE, "32"),
       Map.entry(BATCH_MAX_DELAY_MS, "50"),
       Map.entry(INFERENCE_MAX_MS_PER_IMAGE, "500"),
@@ -66,7 +64,8 @@ public record TopologySettings(
       Map.entry(SCAN_MIN_DIMENSION, "16"),
       Map.entry(SCAN_MAX_DIMENSION, "4096"),
       Map.entry(BATCH_BUFFER_PERSISTENT, "true"),
-      Map.entry(DEDUP_RETENTION_MS, Long.toString(7L * 24 * 60 * 60 * 1000)));
+      Map.entry(DEDUP_RETENTION_MS, Long.toString(7L * 24 * 60 * 60 * 1000)),
+      Map.entry(BATCH_MAX_PIXELS, Long.toString(16L << 20)));
 
   /** Validates ranges and the batch time budget; throws naming the key and the fix. */
   public TopologySettings {
@@ -108,7 +107,8 @@ public record TopologySettings(
         (int) number(get, SCAN_MIN_DIMENSION),
         (int) number(get, SCAN_MAX_DIMENSION),
         bool(get, BATCH_BUFFER_PERSISTENT),
-        number(get, DEDUP_RETENTION_MS), number(get, BATCH_MAX_PIXELS));
+        number(get, DEDUP_RETENTION_MS),
+        number(get, BATCH_MAX_PIXELS));
   }
 
   /** The same settings with another batch size and delay (tests, benchmarks). */
