@@ -47,7 +47,7 @@ class GatewayIT {
 
   @BeforeAll
   static void start() {
-    seed = new Random().nextLong();
+    seed = Long.getLong("neurostream.test.seed", System.nanoTime());
     System.out.println("GatewayIT seed=" + seed);
     gateway = Gateways.start(stack, dir.resolve("state"), Map.of(
         "gateway.auth.bearer.token", TOKEN,

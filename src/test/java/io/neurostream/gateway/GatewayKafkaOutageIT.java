@@ -45,7 +45,7 @@ class GatewayKafkaOutageIT {
 
   @Test
   void shouldRefuseRetryablyWhileKafkaIsDownAndRecoverByItself() throws Exception {
-    long seed = new Random().nextLong();
+    long seed = Long.getLong("neurostream.test.seed", System.nanoTime());
     System.out.println("GatewayKafkaOutageIT seed=" + seed);
     EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
     int port = Integer.parseInt(kafka.bootstrapServers().replaceAll(".*:", ""));

@@ -40,7 +40,7 @@ class StowFuzzTest {
   @Test
   @Timeout(value = 10, unit = TimeUnit.MINUTES)
   void shouldAnswerEveryMutatedBodyCleanly() throws Exception {
-    long seed = Long.getLong("fuzz.seed", new Random().nextLong()); // -Dfuzz.seed= replays
+    long seed = Long.getLong("fuzz.seed", System.nanoTime()); // -Dfuzz.seed= replays
     System.out.println("StowFuzzTest seed=" + seed);
     Random random = new Random(seed);
     byte[] body = Multipart.body(List.of(instance(random, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN),
