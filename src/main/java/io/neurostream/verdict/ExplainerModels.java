@@ -70,7 +70,10 @@ final class ExplainerModels implements AutoCloseable {
 
   private ScanClassifierModel load(String version) {
     ModelRelease release = known.get(version);
-    if (release == null && System.nanoTime() - lastReadNanos > REREAD_NANOS) {
+    // never read yet, or not since REREAD_NANOS (Long.MIN_VALUE marks "never": subtracting it
+    // from a positive nanoTime() would overflow to a negative age and never read at all)
+    if (release == null
+        && (lastReadNanos == Long.MIN_VALUE || System.nanoTime() - lastReadNanos > REREAD_NANOS)) {
       readReleases();
       lastReadNanos = System.nanoTime();
       release = known.get(version);
