@@ -48,7 +48,17 @@ class UnreachableKafkaIT {
     labelled = dir.resolve("labelled");
     Files.createDirectories(labelled.resolve("Non_Demented"));
     Files.copy(png, labelled.resolve("Non_Demented").resolve("slice.png"));
+    // a real bundle, so that publish gets past its local checks to the Kafka wait
+    io.neurostream.model.ModelSpec spec = io.neurostream.model.ModelSpec.builder().optDepth(18)
+        .optInputSize(40).optHiddenUnits(8).build();
+    try (io.neurostream.model.ScanClassifierModel m = io.neurostream.model.ScanClassifierModel.create(
+        spec, io.neurostream.model.Normalization.DEFAULT, ai.djl.Device.cpu())) {
+      bundle = io.neurostream.model.ModelBundle.write(m, io.neurostream.model.BundleMetadata.of(m,
+          "unreachable-v1", null, java.util.Map.of(), java.util.Map.of()), dir.resolve("any.bundle")).path();
+    }
   }
+
+  static Path bundle;
 
   static Stream<Arguments> commands() {
     return Stream.of(
@@ -57,7 +67,7 @@ class UnreachableKafkaIT {
         Arguments.of(List.of("tail")),
         Arguments.of(List.of("topics")),
         Arguments.of(List.of("models", "list")),
-        Arguments.of(List.of("models", "publish", dir.resolve("any.bundle").toString())),
+        Arguments.of(List.of("models", "publish", "--force", bundle.toString())),
         Arguments.of(List.of("models", "rollback", "v1")),
         Arguments.of(List.of("models", "export", "v1", dir.toString())),
         Arguments.of(List.of("classifier", "--state-dir", dir.resolve("c").toString(),
