@@ -100,7 +100,9 @@ public final class GradCam {
         probability = logits.softmax(-1).getFloat(0, classIndex);
         collector.backward(logits.get(0, classIndex));
       }
-      NDArray weights = maps.getGradient().mean(new int[] {2, 3}, true); // (1, C, 1, 1)
+      // one axis at a time: DJL's PyTorch engine reduces a single axis per call with keepDims
+      NDArray weights =
+          maps.getGradient().mean(new int[] {3}, true).mean(new int[] {2}, true); // (1, C, 1, 1)
       NDArray cam = maps.mul(weights).sum(new int[] {1}).maximum(0f); // (1, h, w)
       long h = cam.getShape().get(1);
       long w = cam.getShape().get(2);
