@@ -88,7 +88,8 @@ public final class DicomReader {
     DataSetParser parser =
         new DataSetParser(data, start, syntax.implicitVr(), syntax.bigEndian());
     return new DicomInstance(syntax, parser,
-        parser.read(DicomInstance.WANTED, syntax.encapsulated()), data, limits);
+        parser.read(DicomInstance.WANTED, DicomInstance.SEQUENCES, syntax.encapsulated()), data,
+        limits);
   }
 
   /**
@@ -137,10 +138,8 @@ public final class DicomReader {
     TransferSyntax syntax = known.get();
     if (syntax.codec() == TransferSyntax.Codec.UNSUPPORTED) {
       throw new ImageDecodeException(Reason.UNSUPPORTED_TRANSFER_SYNTAX,
-          "DICOM transfer syntax " + syntax + " has no decoder on Maven Central that NeuroStream "
-              + "ships; transcode to a lossless syntax it reads, e.g. 'dcmdjpls in.dcm out.dcm' or "
-              + "'gdcmconv --raw in.dcm out.dcm', or let the PACS send JPEG Lossless "
-              + "(1.2.840.10008.1.2.4.70)");
+          "DICOM transfer syntax " + syntax + " has no Java decoder on Maven Central, so "
+              + "NeuroStream cannot read it; " + syntax.fix());
     }
     return syntax;
   }
