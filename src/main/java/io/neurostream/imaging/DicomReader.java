@@ -10,9 +10,10 @@ import java.util.zip.Inflater;
  * Reads grayscale DICOM Part 10 files: a 128-byte preamble, {@code "DICM"}, the file meta group
  * (always Explicit VR Little Endian) and a data set in any {@link TransferSyntax} with a decoder:
  * Implicit/Explicit VR Little Endian, Explicit VR Big Endian, Deflated Explicit VR Little Endian,
- * and encapsulated JPEG (baseline, extended, lossless; TwelveMonkeys ImageIO), JPEG 2000
- * (jai-imageio-jpeg2000) and RLE Lossless. JPEG-LS and HTJ2K are refused with {@link
- * Reason#UNSUPPORTED_TRANSFER_SYNTAX} naming the syntax and how to transcode it.
+ * and encapsulated JPEG (baseline, 8-bit extended, lossless; TwelveMonkeys ImageIO), JPEG 2000
+ * (jai-imageio-jpeg2000) and RLE Lossless. JPEG-LS, HTJ2K and 12-bit lossy JPEG are refused with
+ * {@link Reason#UNSUPPORTED_TRANSFER_SYNTAX} naming the syntax and how to transcode it ({@link
+ * TransferSyntax#fix()}).
  *
  * <p>{@link #read} gives the one slice of a single-frame file; {@link #open} gives a {@link
  * DicomInstance} whose frames decode one at a time (multi-frame Enhanced MR).
