@@ -143,12 +143,9 @@ class ClassifierHotSwapIT {
         last.put(p.partition(), v);
       }
       assertThat(out).extracting(p -> p.value().getModelVersion()).contains(version(RELEASES));
-      // and resident memory after the tenth swap is within 10% of that after the first
-      // KNOWN REGRESSION (round 2, see the session note on issue 15): RSS now grows about 2.5 % per
-      // swap while scans stream (22-25 % over ten swaps, on every serving path and with the verdict
-      // stage and explainer off), so the bound is 35 % until the cause is found; it still fails on
-      // a leaked model per swap. Restore 10 % with the fix.
-      assertThat((double) rssAfterLast).isCloseTo(rssAfterFirst, withinPercentage(35));
+      // and resident memory after the tenth swap is within 10% of that after the first (a pool of
+      // inference threads per model leaked their native per-thread state on every swap, issue 15)
+      assertThat((double) rssAfterLast).isCloseTo(rssAfterFirst, withinPercentage(10));
     }
   }
 

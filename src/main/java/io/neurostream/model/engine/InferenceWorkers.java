@@ -2,12 +2,12 @@ package io.neurostream.model.engine;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Data-parallel inference: a batch split into one share per worker, the shares run at once, each
@@ -19,6 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Why: MXNet runs a network operator by operator, and between (and inside) the small operators
  * of a ResNet most of its OpenMP threads wait; two halves of a batch on one core each keep both
  * cores busy where one batch on two cores kept about 1.1 busy (docs/benchmarks.md).
+ *
+ * <p>The worker threads belong to the process, not to one model: share {@code i} of every
+ * instance runs on the same thread {@code inference-worker-i}, started on first use and kept.
+ * A thread that runs MXNet operators gets native per-thread state (operator and MKLDNN caches,
+ * OpenMP set-up) that is not given back when the thread ends, so a pool per model leaked about
+ * 5 MiB per worker on every model swap (ClassifierHotSwapIT; issue 15). Replicas are per
+ * instance and thread, and closed with the instance.
  */
 public final class InferenceWorkers implements AutoCloseable {
 
@@ -31,9 +38,12 @@ public final class InferenceWorkers implements AutoCloseable {
   private final ForwardPass.Factory factory;
   private final int workers;
   private final int threadsPerWorker;
-  private final ExecutorService pool;
-  private final ConcurrentLinkedQueue<ForwardPass> replicas = new ConcurrentLinkedQueue<>();
-  private final ThreadLocal<ForwardPass> replica;
+  /** Share {@code i} of every instance runs on {@code THREADS.get(i)}; grown on demand, kept. */
+  private static final List<ExecutorService> THREADS = new ArrayList<>();
+
+  /** The process's worker threads for {@code workers} shares, null for one share. */
+  private final List<ExecutorService> threads;
+  private final Map<Thread, ForwardPass> replicas = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
@@ -48,24 +58,36 @@ public final class InferenceWorkers implements AutoCloseable {
     this.factory = factory;
     this.workers = workers;
     this.threadsPerWorker = Math.max(1, cores / workers);
-    this.replica = ThreadLocal.withInitial(() -> {
-      ForwardPass p = factory.newReplica();
-      replicas.add(p);
-      return p;
-    });
-    if (workers == 1) {
-      pool = null;
-    } else {
-      AtomicInteger n = new AtomicInteger();
-      pool = Executors.newFixedThreadPool(workers, task -> {
-        Thread t = new Thread(() -> {
-          factory.configureThread(threadsPerWorker);
-          task.run();
-        }, "inference-worker-" + n.incrementAndGet());
+    this.threads = workers == 1 ? null : threads(workers);
+  }
+
+  /** The first {@code n} process-wide worker threads, started if need be. */
+  private static synchronized List<ExecutorService> threads(int n) {
+    while (THREADS.size() < n) {
+      String name = "inference-worker-" + (THREADS.size() + 1);
+      THREADS.add(Executors.newSingleThreadExecutor(task -> {
+        Thread t = new Thread(task, name);
         t.setDaemon(true);
         return t;
-      });
+      }));
     }
+    return List.copyOf(THREADS.subList(0, n));
+  }
+
+  /** This instance's replica on the calling thread, made on first use. */
+  private ForwardPass replica() {
+    if (closed) {
+      throw new IllegalStateException("these inference workers are closed");
+    }
+    return replicas.computeIfAbsent(Thread.currentThread(), t -> factory.newReplica());
+  }
+
+  /** Runs one share on worker thread {@code w}, with its operator threads set for this instance. */
+  private <T> Future<List<T>> submit(int w, int from, int to, Share<T> share) {
+    return threads.get(w).submit(() -> {
+      factory.configureThread(threadsPerWorker);
+      return share.run(from, to, replica());
+    });
   }
 
   /** Workers per batch. */
@@ -86,15 +108,15 @@ public final class InferenceWorkers implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("these inference workers are closed");
     }
-    if (pool == null || size < workers) {
-      return share.run(0, size, replica.get());
+    if (threads == null || size < workers) {
+      return share.run(0, size, replica());
     }
     List<Future<List<T>>> futures = new ArrayList<>(workers);
     int from = 0;
     for (int w = 0; w < workers; w++) {
       int to = from + (size - from) / (workers - w);
       int a = from;
-      futures.add(pool.submit(() -> share.run(a, to, replica.get())));
+      futures.add(submit(w, a, to, share));
       from = to;
     }
     List<T> out = new ArrayList<>(size);
@@ -121,17 +143,16 @@ public final class InferenceWorkers implements AutoCloseable {
   /**
    * Makes every worker's replica now, one worker after the other, with a pass of {@code share}
    * over {@code size} items each: engines prepare weights on first use, which is best not done
-   * by two threads at once. Call it before the first {@link #run}: a fixed pool starts a new
-   * thread for each of its first tasks, so each warm-up task lands on a worker of its own.
+   * by two threads at once. Call it before the first {@link #run}.
    */
   public <T> void warmUp(int size, Share<T> share) {
-    if (pool == null) {
-      share.run(0, size, replica.get());
+    if (threads == null) {
+      share.run(0, size, replica());
       return;
     }
     for (int w = 0; w < workers; w++) {
       try {
-        pool.submit(() -> share.run(0, size, replica.get())).get();
+        submit(w, 0, size, share).get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while warming up inference workers", e);
@@ -142,21 +163,16 @@ public final class InferenceWorkers implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes this instance's replicas; the worker threads stay for the next model. Call it once no
+   * {@link #run} is in progress ({@code run} returns only after all its shares have).
+   */
   @Override
   public void close() {
     closed = true;
-    if (pool != null) {
-      pool.shutdown();
-      try {
-        pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    ForwardPass p;
-    while ((p = replicas.poll()) != null) {
+    for (ForwardPass p : replicas.values()) {
       p.close();
     }
-    replica.remove();
+    replicas.clear();
   }
 }
