@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * with replication factor 1, no initial rebalance delay, transactions available for Kafka Streams
  * {@code exactly_once_v2}, records up to {@link #MAX_MESSAGE_BYTES}).
  *
+ * <p>With {@link Builder#optSaslSsl} it also listens for clients as a managed Kafka does, over TLS
+ * with SASL/SCRAM-SHA-512 logins ({@link #saslSslBootstrapServers()}).
+ *
  * <p>Its data directory survives a restart: storage is formatted only when the directory has no
  * {@code meta.properties} yet, and a restart on the same directory reuses the cluster id, topics
  * and records.
