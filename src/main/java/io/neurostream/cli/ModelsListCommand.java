@@ -3,13 +3,14 @@ package io.neurostream.cli;
 import io.neurostream.avro.ModelRelease;
 import io.neurostream.trainer.ReleaseHistory;
 import io.neurostream.trainer.ReleaseOperations;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,15 +33,19 @@ public final class ModelsListCommand implements Callable<Integer> {
 
   @Mixin ReleaseOptions releases;
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
     try (ReleaseOperations ops = new ReleaseOperations(releases.trainerConfig())) {
-      print(ops.history(), wide, System.out);
+      PrintWriter out = spec.commandLine().getOut();
+      print(ops.history(), wide, out);
+      out.flush();
     }
     return 0;
   }
 
-  static void print(ReleaseHistory history, boolean wide, PrintStream out) {
+  static void print(ReleaseHistory history, boolean wide, PrintWriter out) {
     List<ModelRelease> records = history.records();
     if (records.isEmpty()) {
       out.println("no releases yet; publish one (neurostream models publish BUNDLE) or start the trainer");
@@ -49,13 +54,13 @@ public final class ModelsListCommand implements Callable<Integer> {
     // the very record that makes a version served (a version may have older records too)
     ModelRelease servedRecord = history.served().orElse(null);
     String format = "%1s %-22s %-22s %-11s %8s %8s %-19s  %s%n";
-    out.printf(Locale.ROOT, format, "", "VERSION", "PARENT", "STATUS", "BAL.ACC", "PARENT", "TIME (UTC)", "REASON");
+    out.format(Locale.ROOT, format, "", "VERSION", "PARENT", "STATUS", "BAL.ACC", "PARENT", "TIME (UTC)", "REASON");
     for (ModelRelease r : records) {
       String reason = r.getReason();
       if (!wide && reason.length() > 90) {
         reason = reason.substring(0, 87) + "...";
       }
-      out.printf(Locale.ROOT, format, r == servedRecord ? "*" : "",
+      out.format(Locale.ROOT, format, r == servedRecord ? "*" : "",
           r.getVersion(), r.getParentVersion() == null ? "-" : r.getParentVersion(),
           r.getStatus(), metric(r.getMetrics()), metric(r.getParentMetrics()),
           TIME.format(r.getCreatedAt()), reason);

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 
 /**
  * A bounded wait for the Kafka cluster at start-up, so that a command pointed at the wrong
@@ -83,11 +84,18 @@ public final class KafkaReachability {
 
   private static UnreachableException failed(String bootstrap, Duration wait, String waitKey,
       Throwable cause) {
-    String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    String detail = (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
+        .replaceAll("\\s*\\R\\s*", " ");
+    if (cause instanceof SslAuthenticationException) {
+      return new UnreachableException("Kafka at " + bootstrap + " failed the TLS handshake: " + detail
+          + "; check ssl.truststore.location and ssl.truststore.type (the CA of the brokers' "
+          + "certificates, KAFKA_SSL_TRUSTSTORE_LOCATION) and ssl.endpoint.identification.algorithm",
+          cause);
+    }
     if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
       return new UnreachableException("Kafka at " + bootstrap + " refused this client: " + detail
-          + "; check security.protocol and the sasl.*/ssl.* settings (KAFKA_SECURITY_PROTOCOL, "
-          + "KAFKA_SASL_JAAS_CONFIG, ...)", cause);
+          + "; check sasl.jaas.config (user and password), sasl.mechanism and security.protocol "
+          + "(KAFKA_SASL_JAAS_CONFIG, KAFKA_SASL_MECHANISM, KAFKA_SECURITY_PROTOCOL)", cause);
     }
     return new UnreachableException("Kafka at " + bootstrap + " accepts connections but did not "
         + "answer within " + seconds(wait) + " (" + detail + "); check " + FIX

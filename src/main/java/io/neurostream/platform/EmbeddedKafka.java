@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * with replication factor 1, no initial rebalance delay, transactions available for Kafka Streams
  * {@code exactly_once_v2}, records up to {@link #MAX_MESSAGE_BYTES}).
  *
+ * <p>With {@link Builder#optSaslSsl} it also listens for clients as a managed Kafka does, over TLS
+ * with SASL/SCRAM-SHA-512 logins ({@link #saslSslBootstrapServers()}).
+ *
  * <p>Its data directory survives a restart: storage is formatted only when the directory has no
  * {@code meta.properties} yet, and a restart on the same directory reuses the cluster id, topics
  * and records.
@@ -65,13 +68,16 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Path dataDir;
   private final String clusterId;
   private final String bootstrapServers;
+  private final String saslSslBootstrapServers;
 
-  private EmbeddedKafka(KafkaRaftServer server, DirectoryLock lock, Path dataDir, String clusterId, String bootstrap) {
+  private EmbeddedKafka(KafkaRaftServer server, DirectoryLock lock, Path dataDir, String clusterId,
+      String bootstrap, String saslSslBootstrap) {
     this.server = server;
     this.lock = lock;
     this.dataDir = dataDir;
     this.clusterId = clusterId;
     this.bootstrapServers = bootstrap;
+    this.saslSslBootstrapServers = saslSslBootstrap;
   }
 
   /** Starts a broker on a free port with its data in {@code dataDir}. */
@@ -87,6 +93,19 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** The address clients connect to, e.g. {@code localhost:9092}. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * The address of the {@link SaslSslListener} ({@code security.protocol=SASL_SSL}), e.g. {@code
+   * localhost:9093}.
+   *
+   * @throws IllegalStateException if the broker was started without one
+   */
+  public String saslSslBootstrapServers() {
+    if (saslSslBootstrapServers == null) {
+      throw new IllegalStateException("this broker has no SASL_SSL listener; start it with optSaslSsl(...)");
+    }
+    return saslSslBootstrapServers;
   }
 
   /** The cluster id stored in the data directory's {@code meta.properties}. */
@@ -117,6 +136,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private int port = 0;
     private String host = "localhost";
     private String advertisedHost;
+    private SaslSslListener saslSsl;
     private final Map<String, String> overrides = new LinkedHashMap<>();
 
     private Builder() {}
@@ -145,6 +165,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** The host name given to clients (defaults to the listen host, or localhost for 0.0.0.0). */
     public Builder optAdvertisedHost(String advertisedHost) {
       this.advertisedHost = Objects.requireNonNull(advertisedHost, "advertisedHost");
+      return this;
+    }
+
+    /** Also listen for TLS + SCRAM clients on a second free port ({@link #saslSslBootstrapServers}). */
+    public Builder optSaslSsl(SaslSslListener listener) {
+      this.saslSsl = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
@@ -181,8 +207,9 @@ public final class EmbeddedKafka implements AutoCloseable {
       for (int attempt = 1; ; attempt++) {
         int brokerPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
-        KafkaConfig config = new KafkaConfig(brokerProperties(dir, brokerPort, controllerPort), false);
-        String clusterId = formatIfNeeded(dir);
+        int securePort = saslSsl == null ? -1 : freePort();
+        KafkaConfig config = new KafkaConfig(brokerProperties(dir, brokerPort, controllerPort, securePort), false);
+        String clusterId = formatIfNeeded(dir, saslSsl);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         try {
           server.startup();
@@ -202,7 +229,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         awaitReady(bootstrap, server);
         log.info("Kafka broker ready at {} (cluster {}, data {}) in {} ms", bootstrap, clusterId, dir,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        return new EmbeddedKafka(server, lock, dir, clusterId, bootstrap);
+        return new EmbeddedKafka(server, lock, dir, clusterId, bootstrap,
+            securePort < 0 ? null : advertised() + ":" + securePort);
       }
     }
 
@@ -213,7 +241,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       return "0.0.0.0".equals(host) || "::".equals(host) ? "localhost" : host;
     }
 
-    private Map<String, Object> brokerProperties(Path dir, int brokerPort, int controllerPort) {
+    private Map<String, Object> brokerProperties(Path dir, int brokerPort, int controllerPort, int securePort) {
       Map<String, Object> props = new HashMap<>();
       props.put("process.roles", "broker,controller");
       props.put("node.id", Integer.toString(NODE_ID));
@@ -222,10 +250,21 @@ public final class EmbeddedKafka implements AutoCloseable {
       props.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
       props.put("controller.listener.names", CONTROLLER_LISTENER);
       props.put("inter.broker.listener.name", BROKER_LISTENER);
-      props.put("listeners", BROKER_LISTENER + "://" + host + ":" + brokerPort + ","
+      String secure = "";
+      String secureAdvertised = "";
+      String secureProtocol = "";
+      if (saslSsl != null) {
+        String name = SaslSslListener.NAME;
+        secure = "," + name + "://" + host + ":" + securePort;
+        secureAdvertised = "," + name + "://" + advertised() + ":" + securePort;
+        secureProtocol = "," + name + ":" + name;
+        props.putAll(saslSsl.brokerProperties());
+      }
+      props.put("listeners", BROKER_LISTENER + "://" + host + ":" + brokerPort + secure + ","
           + CONTROLLER_LISTENER + "://localhost:" + controllerPort);
-      props.put("advertised.listeners", BROKER_LISTENER + "://" + advertised() + ":" + brokerPort);
-      props.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+      props.put("advertised.listeners", BROKER_LISTENER + "://" + advertised() + ":" + brokerPort + secureAdvertised);
+      props.put("listener.security.protocol.map",
+          BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT" + secureProtocol);
       props.put("log.dirs", dir.toString());
       props.put("metadata.log.dir", dir.toString());
       // One node: every internal topic has a single replica.
@@ -249,8 +288,11 @@ public final class EmbeddedKafka implements AutoCloseable {
       return props;
     }
 
-    /** Formats storage on first use; afterwards returns the cluster id already on disk. */
-    private static String formatIfNeeded(Path dir) {
+    /**
+     * Formats storage on first use, with the SCRAM users of {@code saslSsl} (may be null) in the
+     * bootstrap metadata; afterwards returns the cluster id already on disk.
+     */
+    private static String formatIfNeeded(Path dir, SaslSslListener saslSsl) {
       Path meta = dir.resolve(META_PROPERTIES);
       if (Files.exists(meta)) {
         return readClusterId(meta);
@@ -263,6 +305,9 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setDirectories(List.of(dir.toString()))
           .setMetadataLogDirectory(dir.toString())
           .setControllerListenerName(CONTROLLER_LISTENER);
+      if (saslSsl != null) {
+        formatter.setScramArguments(saslSsl.scramArguments());
+      }
       try {
         formatter.run();
       } catch (Exception e) {

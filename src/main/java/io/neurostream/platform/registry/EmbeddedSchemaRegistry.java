@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,6 +101,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private String bindAddress;
     private String advertisedHost = "localhost";
     private String kafkaBootstrap;
+    private Map<String, Object> kafkaClientProperties = Map.of();
     private String topic = KafkaRegistryLog.DEFAULT_TOPIC;
     private Duration kafkaTimeout = Duration.ofSeconds(30);
     private Optional<String> userInfo = Optional.empty();
@@ -128,6 +131,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     /** Keep schemas in this Kafka cluster's {@code _schemas} topic; without it, in memory. */
     public Builder optKafka(String bootstrapServers) {
       this.kafkaBootstrap = bootstrapServers;
+      return this;
+    }
+
+    /**
+     * Kafka client properties beyond {@code bootstrap.servers} for the schema topic's clients,
+     * e.g. {@code security.protocol}, {@code sasl.jaas.config}, {@code ssl.truststore.location}.
+     */
+    public Builder optKafkaClientProperties(Map<String, ?> properties) {
+      this.kafkaClientProperties = Map.copyOf(properties);
       return this;
     }
 
@@ -168,11 +180,17 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
       return bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(bindAddress, port);
     }
 
+    private Map<String, Object> kafkaClient() {
+      Map<String, Object> client = new HashMap<>(kafkaClientProperties);
+      client.put("bootstrap.servers", kafkaBootstrap);
+      return client;
+    }
+
     /** Reads the log (if Kafka-backed), then starts serving. */
     public EmbeddedSchemaRegistry start() {
       RegistryLog log = kafkaBootstrap == null
           ? RegistryLog.inMemory()
-          : new KafkaRegistryLog(kafkaBootstrap, topic, kafkaTimeout);
+          : new KafkaRegistryLog(kafkaClient(), topic, kafkaTimeout);
       try {
         SchemaStore store = new SchemaStore(log);
         HttpServer server;

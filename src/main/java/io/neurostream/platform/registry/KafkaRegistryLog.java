@@ -50,18 +50,23 @@ final class KafkaRegistryLog implements RegistryLog {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaRegistryLog.class);
 
   private final String bootstrap;
+  private final Map<String, Object> client;
   private final String topic;
   private final Duration timeout;
   private final ObjectMapper json = new ObjectMapper();
   private final KafkaProducer<String, String> producer;
 
-  KafkaRegistryLog(String bootstrap, String topic, Duration timeout) {
-    this.bootstrap = bootstrap;
+  /**
+   * @param clientProperties {@code bootstrap.servers} and any other Kafka client properties
+   *     (security: {@code security.protocol}, {@code sasl.*}, {@code ssl.*}) of every client
+   */
+  KafkaRegistryLog(Map<String, ?> clientProperties, String topic, Duration timeout) {
+    this.client = Map.copyOf(clientProperties);
+    this.bootstrap = String.valueOf(client.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
     this.topic = topic;
     this.timeout = timeout;
     ensureTopic();
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties props = clientProperties();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
@@ -72,9 +77,14 @@ final class KafkaRegistryLog implements RegistryLog {
     this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
   }
 
-  private void ensureTopic() {
+  private Properties clientProperties() {
     Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.putAll(client);
+    return props;
+  }
+
+  private void ensureTopic() {
+    Properties props = clientProperties();
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     try (Admin admin = Admin.create(props)) {
@@ -103,8 +113,7 @@ final class KafkaRegistryLog implements RegistryLog {
 
   @Override
   public List<RegistryRecord> readAll() {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties props = clientProperties();
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "schema-registry-reader");
