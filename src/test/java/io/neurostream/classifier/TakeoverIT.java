@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * makes it leave the group, so the other takes its partitions at once rather than after
  * {@code session.timeout.ms} (45 s); the figure printed is SIGTERM to the survivor's first
  * prediction on a moved partition. Then a member killed hard and restarted under the same
- * {@code group.instance.id} takes its partitions back; the survivor's rebalances meanwhile are
- * printed (one today: "no rebalance at all" is still open).
+ * {@code group.instance.id} within the session timeout takes its partitions back without any
+ * rebalance: the survivor's Kafka Streams never leaves RUNNING.
  */
 @Timeout(value = 12, unit = TimeUnit.MINUTES)
 class TakeoverIT {
@@ -137,9 +137,8 @@ class TakeoverIT {
           long after = rebalances("b");
           System.err.printf("static restart: B rebalanced %d time(s) while A was killed and "
               + "restarted under the same group.instance.id%n", after - before);
-          // measured, not asserted yet: the survivor still rebalances once when the static member
-          // rejoins (issue 13 D, open); what must hold is that A serves its partitions again
-          assertThat(after - before).as("B's rebalances during A's restart").isLessThanOrEqualTo(1);
+          // the coordinator hands the returning static member its cached assignment
+          assertThat(after - before).as("B's rebalances during A's restart").isZero();
         }
       } finally {
         producing.set(false);
