@@ -105,6 +105,13 @@ public record ClassifierConfig(
         Integer.toString(Math.max(1 << 20, topology.scanMaxPayloadBytes() + (64 << 10))));
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
         Integer.toString(2 * topology.scanMaxPayloadBytes() + (64 << 10)));
+    // a stream thread polls after at most one batch of records, so it joins a rebalance (an
+    // instance left: take its partitions) or notices a close within a batch, not after working
+    // through the default 1000 records
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
+        Integer.toString(topology.batchMaxSize()));
+    // members learn that a rebalance started within 1 s instead of the default 3 s
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
     p.putAll(common.kafkaProperties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrapServers());

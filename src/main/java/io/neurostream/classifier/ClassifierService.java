@@ -303,9 +303,6 @@ public final class ClassifierService implements AutoCloseable {
       return;
     }
     LOG.info("classifier stopping");
-    if (status != null) {
-      status.close(); // the tombstone: the console drops this instance at once
-    }
     KafkaStreams ks = streams;
     if (ks != null) {
       // leaving the group hands this instance's partitions to the others at once, instead of
@@ -317,6 +314,10 @@ public final class ClassifierService implements AutoCloseable {
       LOG.info("kafka streams closed {}", clean ? "cleanly" : "after the timeout");
     }
     stopped.countDown();
+    // after the hand-over, which is what the other instances wait for
+    if (status != null) {
+      status.close(); // the tombstone: the console drops this instance at once
+    }
     if (follower != null) {
       follower.close();
     }

@@ -48,4 +48,16 @@ class ClassifierConfigTest {
     assertThat(c.streamsProperties().getProperty("security.protocol")).isEqualTo("SSL");
     assertThat(c.streamsProperties().getProperty("bootstrap.servers")).isEqualTo("broker:9093");
   }
+
+  @Test
+  void shouldPollAfterEachBatchAndHeartbeatEverySecondUnlessTheOperatorSaysOtherwise() {
+    // issue 13 D: a member joins a rebalance within a batch and a heartbeat, so a stopped
+    // instance's partitions move at once
+    Properties p = load(Map.of(), Map.of("batch.max.size", "16")).streamsProperties();
+    assertThat(p.getProperty("main.consumer.max.poll.records")).isEqualTo("16");
+    assertThat(p.getProperty("main.consumer.heartbeat.interval.ms")).isEqualTo("1000");
+    Properties o = load(Map.of("KAFKA_MAIN_CONSUMER_HEARTBEAT_INTERVAL_MS", "3000"), Map.of())
+        .streamsProperties();
+    assertThat(o.getProperty("main.consumer.heartbeat.interval.ms")).isEqualTo("3000");
+  }
 }

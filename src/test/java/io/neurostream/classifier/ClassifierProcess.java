@@ -112,9 +112,17 @@ public final class ClassifierProcess implements AutoCloseable {
 
   /** The body of {@code /ready} when it says ready, else null. */
   private String readyBody() {
+    return readyBody(metricsPort);
+  }
+
+  /**
+   * The body of {@code /ready} of the ops endpoint on {@code port} (any service's) when it says
+   * ready, else null (503, or no answer within 2 s).
+   */
+  public static String readyBody(int port) {
     try {
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-              URI.create("http://localhost:" + metricsPort + "/ready"))
+              URI.create("http://localhost:" + port + "/ready"))
           .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? r.body() : null;
     } catch (IOException e) {
@@ -190,6 +198,10 @@ public final class ClassifierProcess implements AutoCloseable {
       return -1;
     }
     return process.exitValue();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   public long pid() {

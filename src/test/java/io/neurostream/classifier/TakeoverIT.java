@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * makes it leave the group, so the other takes its partitions at once rather than after
  * {@code session.timeout.ms} (45 s); the figure printed is SIGTERM to the survivor's first
  * prediction on a moved partition. Then a member killed hard and restarted under the same
- * {@code group.instance.id} takes its partitions back; the survivor's rebalances meanwhile are
- * printed (one today: "no rebalance at all" is still open).
+ * {@code group.instance.id} within the session timeout takes its partitions back without any
+ * rebalance: the survivor's Kafka Streams never leaves RUNNING.
  */
 @Timeout(value = 12, unit = TimeUnit.MINUTES)
 class TakeoverIT {
@@ -41,12 +41,21 @@ class TakeoverIT {
 
   private ClassifierProcess start(String name, Path bundle) throws Exception {
     Path log = Path.of("target", "it-logs", "takeover-it-" + name + ".log");
-    return ClassifierProcess.start(log, List.of("-Xmx768m"), List.of(
+    List<String> jvm = new java.util.ArrayList<>(List.of("-Xmx768m"));
+    if (System.getProperty("takeover.logback") != null) {
+      jvm.add("-Dlogback.configurationFile=" + System.getProperty("takeover.logback"));
+    }
+    return ClassifierProcess.start(log, jvm, List.of(
         "--bootstrap", stack.bootstrap(), "--registry", stack.registryUrl(),
         "--model", bundle.toString(), "--application-id", APP,
         "--state-dir", dir.resolve("state-" + name).toString(),
         "--set", "main.consumer.group.instance.id=" + APP + "-" + name,
-        "--set", "inference.max.ms.per.image=200"));
+        // a restart must come back within the session timeout to resume without a rebalance; a
+        // child JVM on a busy 2-core machine may take longer than the default 45 s to start
+        "--set", "main.consumer.session.timeout.ms=120000",
+        "--set", "inference.max.ms.per.image=200",
+        // the classifier alone: its rebalances are the ones counted below
+        "--set", "verdict.enabled=false"));
   }
 
   private static int partition(String key) {
@@ -56,7 +65,7 @@ class TakeoverIT {
 
   private static long rebalances(String name) throws Exception {
     Path log = Path.of("target", "it-logs", "takeover-it-" + name + ".log");
-    return Files.readAllLines(log).stream().filter(l -> l.contains("RUNNING -> REBALANCING")).count();
+    return Files.readAllLines(log).stream().filter(l -> l.contains("kafka streams state RUNNING -> REBALANCING")).count();
   }
 
   @Test
@@ -128,9 +137,8 @@ class TakeoverIT {
           long after = rebalances("b");
           System.err.printf("static restart: B rebalanced %d time(s) while A was killed and "
               + "restarted under the same group.instance.id%n", after - before);
-          // measured, not asserted yet: the survivor still rebalances once when the static member
-          // rejoins (issue 13 D, open); what must hold is that A serves its partitions again
-          assertThat(after - before).as("B's rebalances during A's restart").isLessThanOrEqualTo(1);
+          // the coordinator hands the returning static member its cached assignment
+          assertThat(after - before).as("B's rebalances during A's restart").isZero();
         }
       } finally {
         producing.set(false);

@@ -49,6 +49,7 @@ public final class KafkaStack implements BeforeAllCallback, AfterAllCallback, Au
   private EmbeddedSchemaRegistry registry;
   private TestCertificates certificates;
   private Path configFile;
+  private int stoppedRegistryPort;
 
   private KafkaStack(boolean withRegistry, boolean secured) {
     this.withRegistry = withRegistry;
@@ -139,6 +140,37 @@ public final class KafkaStack implements BeforeAllCallback, AfterAllCallback, Au
   /** The broker, for tests that stop or restart it. */
   public EmbeddedKafka kafka() {
     return kafka;
+  }
+
+  /**
+   * Stops the broker (a controlled shutdown; the registry stays up, unable to reach it), keeping
+   * its data directory for {@link #startBroker()}.
+   */
+  public void stopBroker() {
+    if (secured) {
+      throw new UnsupportedOperationException("stopBroker/startBroker restart a plaintext stack");
+    }
+    kafka.close();
+  }
+
+  /** Starts the broker again on the port and data directory it had; clients reconnect by themselves. */
+  public void startBroker() {
+    kafka = EmbeddedKafka.start(dir.resolve("kafka"), port(bootstrap()));
+  }
+
+  /** Stops the registry: clients get connection refused until {@link #startRegistry()}. */
+  public void stopRegistry() {
+    stoppedRegistryPort = registry.port();
+    registry.close();
+  }
+
+  /** Starts the registry again on the port it had, reading its schemas back from Kafka. */
+  public void startRegistry() {
+    registry = EmbeddedSchemaRegistry.start(stoppedRegistryPort, bootstrap());
+  }
+
+  private static int port(String hostPort) {
+    return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
   }
 
   /** Properties every client of this stack starts from. */

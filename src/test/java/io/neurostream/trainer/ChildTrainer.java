@@ -1,5 +1,6 @@
 package io.neurostream.trainer;
 
+import io.neurostream.classifier.ClassifierProcess;
 import io.neurostream.platform.KafkaStack;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,6 +27,7 @@ final class ChildTrainer implements AutoCloseable {
   private final Process process;
   private final String name;
   private final List<String> lines = new CopyOnWriteArrayList<>();
+  private volatile int opsPort;
 
   private ChildTrainer(Process process, String name) {
     this.process = process;
@@ -98,6 +100,25 @@ final class ChildTrainer implements AutoCloseable {
   Optional<String> logged(String regex) {
     Pattern pattern = Pattern.compile(regex);
     return lines.stream().filter(l -> pattern.matcher(l).find()).findFirst();
+  }
+
+  /** Whether its {@code /ready} says ready (false before it has logged its ops port). */
+  boolean ready() {
+    if (opsPort == 0) {
+      logged("ops port \\d+").ifPresent(line -> opsPort = Integer.parseInt(
+          line.replaceAll(".*ops port (\\d+).*", "$1")));
+    }
+    return opsPort != 0 && ClassifierProcess.readyBody(opsPort) != null;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGTERM, then waits; the exit code, or -1 if it still runs after {@code timeout}. */
+  int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
   }
 
   /** SIGKILL, and wait until the process is gone. */
