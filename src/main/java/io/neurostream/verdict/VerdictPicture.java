@@ -66,6 +66,12 @@ final class VerdictPicture {
       int y = SIDE + LINE;
       for (int i = 0; i < lines.size(); i++) {
         g.setColor(i == 0 ? Color.YELLOW : Color.WHITE);
+        // a long line (many model versions, a SOP UID) is drawn smaller rather than cut off
+        int size = 16;
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, size));
+        while (size > 8 && g.getFontMetrics().stringWidth(lines.get(i)) > SIDE - 16) {
+          g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, --size));
+        }
         g.drawString(lines.get(i), 8, y);
         y += LINE;
       }
@@ -91,7 +97,7 @@ final class VerdictPicture {
         s.getProbability())).orElse("no supporting slice");
     lines.add(switch (shows) {
       case GRAD_CAM -> "Grad-CAM of " + v.getVerdict() + " on top " + slice;
-      case PLAIN_SLICE -> "NO Grad-CAM map (none available): plain top " + slice;
+      case PLAIN_SLICE -> "NO Grad-CAM map: plain top " + slice;
       case NO_SLICE -> "top " + slice + " no longer available: no image";
     });
     return lines;

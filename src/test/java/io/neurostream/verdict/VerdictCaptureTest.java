@@ -81,6 +81,8 @@ class VerdictCaptureTest {
     // given a verdict of mixed models sent without explanation
     SeriesVerdict v = verdict(2, true);
     BufferedImage picture = VerdictPicture.draw(v, slice(), VerdictPicture.Shows.PLAIN_SLICE);
+    // (for a look: target/verdict-picture.png)
+    javax.imageio.ImageIO.write(picture, "png", Path.of("target", "verdict-picture.png").toFile());
     // then the text band under the image has text in it
     assertThat(picture.getWidth()).isEqualTo(VerdictPicture.SIDE);
     int lit = 0;
@@ -95,7 +97,7 @@ class VerdictCaptureTest {
     assertThat(lines).contains(VerdictPicture.RESEARCH_ONLY,
         "NeuroStream verdict: Mild_Demented, confidence 0.70", "model m-1, m-2 (MIXED versions)",
         "16 slice(s) of 16, closed by COMPLETE, revision 2",
-        "NO Grad-CAM map (none available): plain top slice #9 (p=0.83)");
+        "NO Grad-CAM map: plain top slice #9 (p=0.83)");
     Path file = DicomTools.write(dir.resolve("v.dcm"), VerdictCapture.dicom(v, picture,
         VerdictPicture.Shows.PLAIN_SLICE, Map.of(StudyAttribute.PATIENT_ID, "P-1")));
     String dump = DicomTools.run(List.of("dcmdump", "-q", "-M", "+L", file.toString()));
