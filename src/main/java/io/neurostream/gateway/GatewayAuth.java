@@ -9,7 +9,8 @@ import java.util.Optional;
  * Who may store: nobody is asked when neither option is set (a gateway on a private network);
  * otherwise the request's {@code Authorization} header must carry the configured bearer token
  * ({@code gateway.auth.bearer.token}) or basic credentials ({@code gateway.auth.basic.user.info},
- * {@code user:password}). Comparisons take constant time.
+ * {@code user:password}). The scheme name is case-insensitive (RFC 9110 11.1); the credentials are
+ * compared in constant time.
  */
 final class GatewayAuth {
 
@@ -18,10 +19,10 @@ final class GatewayAuth {
 
   GatewayAuth(Optional<String> bearerToken, Optional<String> basicUserInfo) {
     this.bearer = bearerToken.filter(s -> !s.isEmpty())
-        .map(s -> ("Bearer " + s).getBytes(StandardCharsets.UTF_8)).orElse(null);
+        .map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
     this.basic = basicUserInfo.filter(s -> !s.isEmpty())
-        .map(s -> ("Basic " + Base64.getEncoder().encodeToString(
-            s.getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8))
+        .map(s -> Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8))
+            .getBytes(StandardCharsets.UTF_8))
         .orElse(null);
   }
 
@@ -38,13 +39,19 @@ final class GatewayAuth {
     if (authorization == null) {
       return false;
     }
-    byte[] given = authorization.trim().getBytes(StandardCharsets.UTF_8);
-    boolean ok = false;
-    if (bearer != null) {
-      ok |= MessageDigest.isEqual(given, bearer);
+    String given = authorization.trim();
+    int space = given.indexOf(' ');
+    if (space < 0) {
+      return false;
     }
-    if (basic != null) {
-      ok |= MessageDigest.isEqual(given, basic);
+    String scheme = given.substring(0, space);
+    byte[] credentials = given.substring(space + 1).trim().getBytes(StandardCharsets.UTF_8);
+    boolean ok = false;
+    if (bearer != null && scheme.equalsIgnoreCase("Bearer")) {
+      ok |= MessageDigest.isEqual(credentials, bearer);
+    }
+    if (basic != null && scheme.equalsIgnoreCase("Basic")) {
+      ok |= MessageDigest.isEqual(credentials, basic);
     }
     return ok;
   }

@@ -20,10 +20,12 @@ import java.util.Map;
 /**
  * Turns one stored DICOM instance into the ScanEvents it publishes: one per frame, keyed by the
  * SOP Instance UID (with {@code /frames/N} appended for frames of a multi-frame instance, as in a
- * WADO-RS frame URL). Every frame is decoded here, whatever its transfer syntax, so a damaged
- * instance is refused at the door with a reason the sender sees, and the event carries a
- * de-identified uncompressed re-encoding: same UIDs, instance number and acquisition time, the
- * decoded pixels, and no patient module. The patient appears only as the keyed hash.
+ * WADO-RS frame URL), each with its own position (Image Position (Patient) and Slice Location from
+ * the frame's functional groups, see {@link DicomInstance#imagePositionPatient(int)}). Every frame
+ * is decoded here, whatever its transfer syntax, so a damaged instance is refused at the door with
+ * a reason the sender sees, and the event carries a de-identified uncompressed re-encoding: same
+ * UIDs, instance number and acquisition time, the decoded pixels, and no patient module. The
+ * patient appears only as the keyed hash.
  */
 final class InstanceScans {
 
@@ -100,10 +102,11 @@ final class InstanceScans {
       a.put("sopClassUid", instance.sopClassUid());
     }
     instance.instanceNumber().ifPresent(n -> a.put("instanceNumber", n.toString()));
-    if (!instance.imagePositionPatient().isEmpty()) {
-      a.put("imagePositionPatient", instance.imagePositionPatient());
+    String position = instance.imagePositionPatient(frame);
+    if (!position.isEmpty()) {
+      a.put("imagePositionPatient", position);
     }
-    instance.sliceLocation().ifPresent(l -> a.put("sliceLocation", l.toString()));
+    instance.sliceLocation(frame).ifPresent(l -> a.put("sliceLocation", l.toString()));
     instance.imagesInAcquisition().ifPresent(n -> a.put("imagesInAcquisition", n.toString()));
     if (frames > 1) {
       a.put("frameNumber", Integer.toString(frame + 1));

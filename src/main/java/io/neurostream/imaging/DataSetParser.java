@@ -12,9 +12,12 @@ import java.util.Set;
  * Walks the top level of a DICOM data set in one encoding (explicit or implicit VR, little or big
  * endian) and remembers where the wanted elements' values are. Sequences, of defined or undefined
  * length, are skipped whole, so a nested icon image's Rows or Pixel Data never shadows the
- * instance's own. Encapsulated Pixel Data is split into its fragments. Every length is checked
- * against the bytes that remain: damaged input fails with {@link Reason#IMAGE_DECODE_FAILED}, it
- * never reads out of bounds or loops.
+ * instance's own, except the sequences the caller names: those are read into {@link Item}s (the
+ * wanted elements of each item and, recursively, its named sequences), which is how the
+ * Functional Groups of an Enhanced MR instance give each frame its own position. Encapsulated
+ * Pixel Data is split into its fragments. Every length is checked against the bytes that remain
+ * (and an item against its sequence): damaged input fails with {@link Reason#IMAGE_DECODE_FAILED},
+ * it never reads out of bounds or loops, and the items kept are bounded in number.
  */
 final class DataSetParser {
 
@@ -24,6 +27,16 @@ final class DataSetParser {
   /** One item of encapsulated Pixel Data; {@code itemOffset} counts from the first item. */
   record Fragment(int offset, int length, int itemOffset) {}
 
+  /** An item of a named sequence: its wanted elements and its named sequences' items. */
+  record Item(Map<Integer, Element> elements, Map<Integer, List<Item>> sequences) {
+
+    /** The wanted element {@code elementTag} in the first item of sequence {@code sequenceTag}. */
+    Element first(int sequenceTag, int elementTag) {
+      List<Item> items = sequences.getOrDefault(sequenceTag, List.of());
+      return items.isEmpty() ? null : items.get(0).elements().get(elementTag);
+    }
+  }
+
   static final int PIXEL_DATA = 0x7FE00010;
   private static final int ITEM = 0xFFFEE000;
   private static final int ITEM_DELIMITER = 0xFFFEE00D;
@@ -31,6 +44,8 @@ final class DataSetParser {
   private static final long UNDEFINED_LENGTH = 0xFFFFFFFFL;
   /** Nesting deeper than this is not an MR slice but an attack on the stack. */
   private static final int MAX_DEPTH = 32;
+  /** Items of named sequences kept per data set: a per-frame group per frame, with room to spare. */
+  static final int MAX_ITEMS = 8 * PixelFrames.MAX_FRAMES;
 
   /** Explicit VRs with a 2-byte reserved field and a 4-byte length (PS3.5 7.1.2). */
   private static final Set<String> LONG_VRS =
@@ -41,6 +56,10 @@ final class DataSetParser {
   private final boolean bigEndian;
   private int pos;
   private final Map<Integer, Element> found = new HashMap<>();
+  private final Map<Integer, List<Item>> sequences = new HashMap<>();
+  private Set<Integer> wanted = Set.of();
+  private Set<Integer> named = Set.of();
+  private int items;
 
   DataSetParser(byte[] bytes, int start, boolean implicit, boolean bigEndian) {
     this.b = bytes;
@@ -76,14 +95,33 @@ final class DataSetParser {
     return found;
   }
 
+  /** The items of the named top-level sequence {@code tag} that {@link #read} read, or none. */
+  List<Item> sequence(int tag) {
+    return sequences.getOrDefault(tag, List.of());
+  }
+
   /** The wanted top-level elements, up to and including Pixel Data. */
   Map<Integer, Element> read(Set<Integer> wanted, boolean encapsulated) {
+    return read(wanted, Set.of(), encapsulated);
+  }
+
+  /**
+   * The wanted top-level elements, up to and including Pixel Data; the sequences whose tags are
+   * in {@code sequenceTags} (at any depth) are read into items holding their wanted elements.
+   */
+  Map<Integer, Element> read(Set<Integer> wanted, Set<Integer> sequenceTags, boolean encapsulated) {
+    this.wanted = wanted;
+    this.named = sequenceTags;
     while (pos < b.length) {
       if (b.length - pos < 8) {
         throw truncated("the element header at offset " + pos);
       }
       int tag = tagAt(pos);
       Element e = header(implicit);
+      if (named.contains(tag) && holdsItems(e)) {
+        sequences.put(tag, items(e, implicit, 1));
+        continue;
+      }
       if (e.length < 0) {
         if (tag == PIXEL_DATA) {
           if (!encapsulated) {
@@ -111,6 +149,80 @@ final class DataSetParser {
       }
     }
     return found;
+  }
+
+  /** Whether an element named as a sequence is one: SQ, UN (implicit inside) or implicit VR. */
+  private static boolean holdsItems(Element e) {
+    return e.vr == null || "SQ".equals(e.vr) || "UN".equals(e.vr);
+  }
+
+  /** The items of the sequence whose header was just read (its value starts at {@code pos}). */
+  private List<Item> items(Element sequence, boolean implicitItems, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw failed("sequences are nested more than " + MAX_DEPTH + " deep");
+    }
+    boolean implicitInside = implicitItems || "UN".equals(sequence.vr);
+    long end = sequence.length < 0 ? -1 : (long) pos + sequence.length;
+    if (end > b.length) {
+      throw truncated("a sequence that declares " + sequence.length + " bytes");
+    }
+    List<Item> out = new ArrayList<>();
+    while (end < 0 || pos < end) {
+      need(8, "a sequence item");
+      int tag = tagAt(pos);
+      long len = u32(pos + 4);
+      pos += 8;
+      if (tag == SEQUENCE_DELIMITER && end < 0) {
+        return out;
+      }
+      if (tag != ITEM) {
+        throw failed("expected a sequence item (FFFE,E000) at offset " + (pos - 8) + ", found "
+            + tagName(tag));
+      }
+      if (++items > MAX_ITEMS) {
+        throw failed("the data set's functional group sequences hold more than " + MAX_ITEMS
+            + " items");
+      }
+      long itemEnd = len == UNDEFINED_LENGTH ? -1 : (long) pos + checkLength(len, tag);
+      if (itemEnd > (end < 0 ? b.length : end)) {
+        throw failed("a sequence item at offset " + (pos - 8) + " declares " + len
+            + " bytes, beyond its sequence or the file");
+      }
+      out.add(item(itemEnd, implicitInside, depth));
+    }
+    if (pos != end) {
+      throw failed("a sequence's items overrun its declared length at offset " + pos);
+    }
+    return out;
+  }
+
+  private Item item(long end, boolean implicitItems, int depth) {
+    Map<Integer, Element> elements = new HashMap<>();
+    Map<Integer, List<Item>> nested = new HashMap<>();
+    while (end < 0 || pos < end) {
+      need(8, "an item element");
+      int tag = tagAt(pos);
+      if (end < 0 && tag == ITEM_DELIMITER) {
+        pos += 8;
+        break;
+      }
+      Element e = header(implicitItems);
+      if (named.contains(tag) && holdsItems(e)) {
+        nested.put(tag, items(e, implicitItems, depth + 1));
+      } else if (e.length < 0) {
+        skipUndefinedSequence(implicitItems || "UN".equals(e.vr), depth + 1);
+      } else {
+        skip(e.length, tag);
+        if (wanted.contains(tag)) {
+          elements.put(tag, e);
+        }
+      }
+    }
+    if (end >= 0 && pos != end) {
+      throw failed("a sequence item's elements overrun its declared length at offset " + pos);
+    }
+    return new Item(elements.isEmpty() ? Map.of() : elements,
+        nested.isEmpty() ? Map.of() : nested);
   }
 
   private List<Fragment> fragments() {

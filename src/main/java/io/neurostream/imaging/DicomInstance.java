@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,7 +15,10 @@ import java.util.Set;
 /**
  * A parsed DICOM instance: its identifying and geometric header attributes, and its frames, which
  * are decoded one at a time by {@link #frame(int)} (so a 200-frame Enhanced MR instance never
- * holds 200 decoded images). Made by {@link DicomReader#open}; not thread-safe.
+ * holds 200 decoded images). Each frame's geometry ({@link #imagePositionPatient(int)}, {@link
+ * #sliceLocation(int)}) comes from its Per-frame Functional Groups (5200,9230), else the Shared
+ * Functional Groups (5200,9229), else the top-level attributes. Made by {@link DicomReader#open};
+ * not thread-safe.
  */
 public final class DicomInstance {
 
@@ -32,6 +36,11 @@ public final class DicomInstance {
   private static final int SERIES_INSTANCE_UID = 0x0020000E;
   private static final int INSTANCE_NUMBER = 0x00200013;
   private static final int IMAGE_POSITION_PATIENT = 0x00200032;
+  private static final int IMAGE_ORIENTATION_PATIENT = 0x00200037;
+  private static final int PLANE_POSITION_SEQUENCE = 0x00209113;
+  private static final int PLANE_ORIENTATION_SEQUENCE = 0x00209116;
+  private static final int SHARED_FUNCTIONAL_GROUPS = 0x52009229;
+  private static final int PER_FRAME_FUNCTIONAL_GROUPS = 0x52009230;
   private static final int IMAGES_IN_ACQUISITION = 0x00201002;
   private static final int SLICE_LOCATION = 0x00201041;
   static final int SAMPLES_PER_PIXEL = 0x00280002;
@@ -53,10 +62,14 @@ public final class DicomInstance {
       SPECIFIC_CHARACTER_SET, SOP_CLASS_UID, SOP_INSTANCE_UID, ACQUISITION_DATE, ACQUISITION_TIME,
       ACQUISITION_DATE_TIME, MODALITY, TIMEZONE_OFFSET, PATIENT_ID, MAGNETIC_FIELD_STRENGTH,
       STUDY_INSTANCE_UID, SERIES_INSTANCE_UID, INSTANCE_NUMBER, IMAGE_POSITION_PATIENT,
-      IMAGES_IN_ACQUISITION, SLICE_LOCATION, SAMPLES_PER_PIXEL, PHOTOMETRIC, NUMBER_OF_FRAMES, ROWS,
+      IMAGE_ORIENTATION_PATIENT, IMAGES_IN_ACQUISITION, SLICE_LOCATION, SAMPLES_PER_PIXEL, PHOTOMETRIC, NUMBER_OF_FRAMES, ROWS,
       COLUMNS, BITS_ALLOCATED, BITS_STORED, PIXEL_REPRESENTATION, WINDOW_CENTER, WINDOW_WIDTH,
       RESCALE_INTERCEPT, RESCALE_SLOPE, DataSetParser.PIXEL_DATA, FLOAT_PIXEL_DATA,
       DOUBLE_PIXEL_DATA);
+
+  /** The sequences read into items: the functional groups and the plane macros inside them. */
+  static final Set<Integer> SEQUENCES = Set.of(SHARED_FUNCTIONAL_GROUPS,
+      PER_FRAME_FUNCTIONAL_GROUPS, PLANE_POSITION_SEQUENCE, PLANE_ORIENTATION_SEQUENCE);
 
   private final TransferSyntax syntax;
   private final DataSetParser parser;
@@ -188,6 +201,79 @@ public final class DicomInstance {
   /** Image Position (Patient) (0020,0032) as written, e.g. {@code -90\-126\-72}, or empty. */
   public String imagePositionPatient() {
     return textOrEmpty(IMAGE_POSITION_PATIENT);
+  }
+
+  /**
+   * Image Position (Patient) of frame {@code index} (0-based): the Plane Position Sequence
+   * (0020,9113) of its Per-frame Functional Groups item, else of the Shared Functional Groups,
+   * else the top-level (0020,0032) as written; empty when none says.
+   */
+  public String imagePositionPatient(int index) {
+    Element own = frameElement(index, PLANE_POSITION_SEQUENCE, IMAGE_POSITION_PATIENT, 3);
+    return own == null ? imagePositionPatient() : parser.string(own, StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Where frame {@code index} lies along its plane's normal, in mm: when a functional group gives
+   * the frame a position and an orientation is known (Plane Orientation Sequence (0020,9116) or
+   * the top-level (0020,0037)), the position projected on the normal (row × column direction), as
+   * Slice Location usually is; otherwise the top-level Slice Location (0020,1041).
+   */
+  public Optional<Double> sliceLocation(int index) {
+    double[] position =
+        vector(frameElement(index, PLANE_POSITION_SEQUENCE, IMAGE_POSITION_PATIENT, 3), 3);
+    Element ownOrientation =
+        frameElement(index, PLANE_ORIENTATION_SEQUENCE, IMAGE_ORIENTATION_PATIENT, 6);
+    double[] orientation = vector(ownOrientation != null ? ownOrientation
+        : found.get(IMAGE_ORIENTATION_PATIENT), 6);
+    if (position == null || orientation == null) {
+      return sliceLocation();
+    }
+    double nx = orientation[1] * orientation[5] - orientation[2] * orientation[4];
+    double ny = orientation[2] * orientation[3] - orientation[0] * orientation[5];
+    double nz = orientation[0] * orientation[4] - orientation[1] * orientation[3];
+    double location = position[0] * nx + position[1] * ny + position[2] * nz;
+    return Double.isFinite(location) ? Optional.of(location + 0.0) : sliceLocation();
+  }
+
+  /**
+   * A frame's element {@code tag} of {@code count} numbers in functional group macro {@code
+   * macro}: its per-frame item's if valid, else the shared item's; null when neither has one.
+   */
+  private Element frameElement(int index, int macro, int tag, int count) {
+    List<DataSetParser.Item> perFrame = parser.sequence(PER_FRAME_FUNCTIONAL_GROUPS);
+    if (index >= 0 && index < perFrame.size()) {
+      Element own = perFrame.get(index).first(macro, tag);
+      if (vector(own, count) != null) {
+        return own;
+      }
+    }
+    List<DataSetParser.Item> shared = parser.sequence(SHARED_FUNCTIONAL_GROUPS);
+    Element common = shared.isEmpty() ? null : shared.get(0).first(macro, tag);
+    return vector(common, count) != null ? common : null;
+  }
+
+  /** A DS value of exactly {@code count} finite numbers, or null (absent, damaged, too long). */
+  private double[] vector(Element e, int count) {
+    if (e == null || e.length() > 17 * count) {
+      return null;
+    }
+    String[] parts = parser.string(e, StandardCharsets.US_ASCII).split("\\\\", -1);
+    if (parts.length != count) {
+      return null;
+    }
+    double[] v = new double[count];
+    try {
+      for (int i = 0; i < count; i++) {
+        v[i] = Double.parseDouble(parts[i].trim());
+        if (!Double.isFinite(v[i])) {
+          return null;
+        }
+      }
+    } catch (NumberFormatException ex) {
+      return null;
+    }
+    return v;
   }
 
   /**

@@ -10,9 +10,10 @@ import java.util.zip.Inflater;
  * Reads grayscale DICOM Part 10 files: a 128-byte preamble, {@code "DICM"}, the file meta group
  * (always Explicit VR Little Endian) and a data set in any {@link TransferSyntax} with a decoder:
  * Implicit/Explicit VR Little Endian, Explicit VR Big Endian, Deflated Explicit VR Little Endian,
- * and encapsulated JPEG (baseline, extended, lossless; TwelveMonkeys ImageIO), JPEG 2000
- * (jai-imageio-jpeg2000) and RLE Lossless. JPEG-LS and HTJ2K are refused with {@link
- * Reason#UNSUPPORTED_TRANSFER_SYNTAX} naming the syntax and how to transcode it.
+ * and encapsulated JPEG (baseline, 8-bit extended, lossless; TwelveMonkeys ImageIO), JPEG 2000
+ * (jai-imageio-jpeg2000) and RLE Lossless. JPEG-LS, HTJ2K and 12-bit lossy JPEG are refused with
+ * {@link Reason#UNSUPPORTED_TRANSFER_SYNTAX} naming the syntax and how to transcode it ({@link
+ * TransferSyntax#fix()}).
  *
  * <p>{@link #read} gives the one slice of a single-frame file; {@link #open} gives a {@link
  * DicomInstance} whose frames decode one at a time (multi-frame Enhanced MR).
@@ -88,7 +89,8 @@ public final class DicomReader {
     DataSetParser parser =
         new DataSetParser(data, start, syntax.implicitVr(), syntax.bigEndian());
     return new DicomInstance(syntax, parser,
-        parser.read(DicomInstance.WANTED, syntax.encapsulated()), data, limits);
+        parser.read(DicomInstance.WANTED, DicomInstance.SEQUENCES, syntax.encapsulated()), data,
+        limits);
   }
 
   /**
@@ -137,10 +139,8 @@ public final class DicomReader {
     TransferSyntax syntax = known.get();
     if (syntax.codec() == TransferSyntax.Codec.UNSUPPORTED) {
       throw new ImageDecodeException(Reason.UNSUPPORTED_TRANSFER_SYNTAX,
-          "DICOM transfer syntax " + syntax + " has no decoder on Maven Central that NeuroStream "
-              + "ships; transcode to a lossless syntax it reads, e.g. 'dcmdjpls in.dcm out.dcm' or "
-              + "'gdcmconv --raw in.dcm out.dcm', or let the PACS send JPEG Lossless "
-              + "(1.2.840.10008.1.2.4.70)");
+          "DICOM transfer syntax " + syntax + " has no Java decoder on Maven Central, so "
+              + "NeuroStream cannot read it; " + syntax.fix());
     }
     return syntax;
   }

@@ -20,7 +20,10 @@ public final class ImageDecodeException extends RuntimeException {
     PAYLOAD_SIZE_MISMATCH,
     /** A valid image in a form this decoder does not handle (e.g. RGB DICOM, 12-bit packed). */
     UNSUPPORTED_PIXEL_FORMAT,
-    /** A DICOM file whose transfer syntax is compressed, deflated or big endian. */
+    /**
+     * A DICOM file in a transfer syntax without a decoder here (JPEG-LS, HTJ2K, 12-bit lossy JPEG,
+     * an unknown UID); the message names the syntax and how to transcode it.
+     */
     UNSUPPORTED_TRANSFER_SYNTAX
   }
 

@@ -15,10 +15,13 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes one encapsulated JPEG or JPEG 2000 frame through ImageIO: JPEG (baseline, extended,
- * lossless) with TwelveMonkeys' reader, which handles lossless (process 14) and 12/16-bit
- * precision that the JDK's reader refuses; JPEG 2000 codestreams with jai-imageio-jpeg2000. The
- * frame's size is checked against Rows/Columns before its pixels are decoded.
+ * Decodes one encapsulated JPEG or JPEG 2000 frame through ImageIO: JPEG (baseline, 8-bit
+ * extended, lossless) with TwelveMonkeys' reader, which handles lossless (process 14) of any
+ * precision up to 16 bits that the JDK's reader refuses; JPEG 2000 codestreams with
+ * jai-imageio-jpeg2000. Lossy JPEG of 12-bit precision (process 4) has no Java decoder on Maven
+ * Central (TwelveMonkeys hands DCT to the JDK's 8-bit libjpeg) and is refused by name with the
+ * fix, before any decoding. The frame's size is checked against Rows/Columns before its pixels
+ * are decoded.
  */
 final class ImageIoFrames {
 
@@ -39,6 +42,15 @@ final class ImageIoFrames {
   private static int[] decodeHere(byte[] frame, TransferSyntax syntax,
       DicomSlice.PixelFormat format) {
     boolean jpeg = syntax.codec() == TransferSyntax.Codec.JPEG;
+    int precision = jpeg ? dctPrecision(frame) : 8;
+    if (precision == 12) {
+      throw new ImageDecodeException(Reason.UNSUPPORTED_TRANSFER_SYNTAX, syntax.title()
+          + " frame is lossy (DCT) JPEG of sample precision " + precision + ", which no Java "
+          + "decoder on Maven Central reads (the JDK's and TwelveMonkeys' JPEG readers decode "
+          + "8-bit DCT only); transcode it in the router with dcmtk's 'dcmdjpeg in.dcm out.dcm' "
+          + "or GDCM's 'gdcmconv --raw in.dcm out.dcm', or let the sender use JPEG Lossless "
+          + "(1.2.840.10008.1.2.4.70)");
+    }
     ImageReader reader = reader(jpeg ? "jpeg" : "jpeg2000", jpeg ? TWELVEMONKEYS : JAI, syntax);
     List<String> warnings = new ArrayList<>();
     IIOReadWarningListener onWarning = (source, warning) -> warnings.add(warning);
@@ -77,6 +89,36 @@ final class ImageIoFrames {
     } finally {
       reader.dispose();
     }
+  }
+
+  /**
+   * The sample precision of a DCT-based (lossy) JPEG frame, read from its first start-of-frame
+   * marker (SOF0-2, 5-6, 9-10, 13-14); 8 when the frame is lossless (SOF3, 7, 11, 15) or the
+   * header cannot be read (the decoder then reports the damage).
+   */
+  static int dctPrecision(byte[] jpeg) {
+    int i = 2; // after SOI
+    while (i + 4 < jpeg.length) {
+      if ((jpeg[i] & 0xff) != 0xFF) {
+        return 8;
+      }
+      int marker = jpeg[i + 1] & 0xff;
+      if (marker == 0xFF) {
+        i++; // fill byte
+        continue;
+      }
+      boolean startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4
+          && marker != 0xC8 && marker != 0xCC;
+      if (startOfFrame) {
+        boolean lossless = (marker & 0x03) == 0x03;
+        return lossless ? 8 : jpeg[i + 4] & 0xff;
+      }
+      if (marker == 0xDA || marker == 0xD9) {
+        return 8; // a scan or the end before any frame header
+      }
+      i += 2 + ((jpeg[i + 2] & 0xff) << 8 | (jpeg[i + 3] & 0xff));
+    }
+    return 8;
   }
 
   /**

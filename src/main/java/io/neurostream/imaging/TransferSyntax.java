@@ -28,6 +28,8 @@ public enum TransferSyntax {
   JPEG_2000("1.2.840.10008.1.2.4.91", "JPEG 2000", Codec.JPEG_2000),
   HTJ2K_LOSSLESS(
       "1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000 Lossless Only", Codec.UNSUPPORTED),
+  HTJ2K_RPCL_LOSSLESS("1.2.840.10008.1.2.4.202",
+      "High-Throughput JPEG 2000 with RPCL Options Lossless Only", Codec.UNSUPPORTED),
   HTJ2K("1.2.840.10008.1.2.4.203", "High-Throughput JPEG 2000", Codec.UNSUPPORTED),
   RLE_LOSSLESS("1.2.840.10008.1.2.5", "RLE Lossless", Codec.RLE);
 
@@ -88,6 +90,25 @@ public enum TransferSyntax {
   /** True when the pixel data is encapsulated (compressed fragments). */
   public boolean encapsulated() {
     return codec != Codec.NATIVE;
+  }
+
+  /**
+   * For a syntax without a decoder here, how to get the instance in one that has: the tool that
+   * decodes it, to run in the router (or the syntax to ask the sender for); empty otherwise.
+   */
+  public String fix() {
+    return switch (this) {
+      case JPEG_LS_LOSSLESS, JPEG_LS_NEAR_LOSSLESS -> "transcode it in the router with dcmtk's "
+          + "'dcmdjpls in.dcm out.dcm' or GDCM's 'gdcmconv --raw in.dcm out.dcm' (Orthanc: "
+          + "\"IngestTranscoding\": \"1.2.840.10008.1.2.4.70\"), or let the sender use JPEG "
+          + "Lossless (1.2.840.10008.1.2.4.70)";
+      case HTJ2K_LOSSLESS, HTJ2K_RPCL_LOSSLESS, HTJ2K -> "let the sender use JPEG 2000 Lossless "
+          + "(1.2.840.10008.1.2.4.90) or JPEG Lossless (1.2.840.10008.1.2.4.70), or transcode it "
+          + "with a toolkit that decodes HTJ2K (OpenJPEG 2.5 or later, e.g. dcm4che's "
+          + "'dcm2dcm -t 1.2.840.10008.1.2.1 in.dcm out.dcm'); dcmtk's and GDCM's Debian "
+          + "builds do not decode it ('gdcmconv --raw' fails on it)";
+      default -> "";
+    };
   }
 
   /** True for the syntaxes whose decoded pixels may differ from the original. */

@@ -73,50 +73,78 @@ public final class GradCam {
 
   /** The Grad-CAM of class {@code classIndex} for {@code image}. */
   public static Map of(ScanClassifierModel model, GrayImage image, int classIndex) {
+    return of(model, List.of(image), classIndex).get(0);
+  }
+
+  /**
+   * The Grad-CAMs of class {@code classIndex} for several slices, in one forward and one backward
+   * pass (a verdict explains its supporting slices together: one pass of three images costs far
+   * less than three passes of one). The slices do not influence each other: batch normalisation
+   * runs in inference mode, and the gradient of the sum of the slices' logits with respect to one
+   * slice's feature maps is that slice's own.
+   */
+  public static List<Map> of(ScanClassifierModel model, List<GrayImage> images, int classIndex) {
+    if (images.isEmpty()) {
+      return List.of();
+    }
     ScanNetwork network = model.network();
-    float[] input = new ScanPreprocessor(model.spec(), model.normalization()).toInput(image);
+    ScanPreprocessor preprocessor = new ScanPreprocessor(model.spec(), model.normalization());
+    int n = images.size();
+    float[] first = preprocessor.toInput(images.get(0));
+    float[] input = new float[first.length * n];
+    System.arraycopy(first, 0, input, 0, first.length);
+    for (int i = 1; i < n; i++) {
+      System.arraycopy(preprocessor.toInput(images.get(i)), 0, input, i * first.length,
+          first.length);
+    }
     try (NDManager manager = model.model().getNDManager().newSubManager()) {
       ParameterStore store = new ParameterStore(manager, false);
       List<Block> blocks = network.backbone().getChildren().values();
       // the backbone ends with global average pooling and a flatten
       int convEnd = blocks.size() - 2;
       List<NDArray> outputs = new ArrayList<>(convEnd);
-      NDList x = new NDList(manager.create(input, network.inputShape(1)));
+      NDList x = new NDList(manager.create(input, network.inputShape(n)));
       for (int i = 0; i < convEnd; i++) {
         x = blocks.get(i).forward(store, x, false);
         outputs.add(x.singletonOrThrow());
       }
       int layer = targetLayer(outputs);
-      NDArray maps = outputs.get(layer); // (1, C, h, w)
+      NDArray maps = outputs.get(layer); // (n, C, h, w)
       maps.setRequiresGradient(true);
-      float probability;
+      float[] probabilities;
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         inferenceMode(model);
         NDList y = new NDList(maps);
         for (int i = layer + 1; i < blocks.size(); i++) {
           y = blocks.get(i).forward(store, y, false);
         }
-        NDArray logits = network.head().forward(store, y, false).singletonOrThrow();
-        probability = logits.softmax(-1).getFloat(0, classIndex);
-        collector.backward(logits.get(0, classIndex));
+        NDArray logits = network.head().forward(store, y, false).singletonOrThrow(); // (n, K)
+        NDArray classLogits = logits.get(":, " + classIndex); // (n)
+        probabilities = logits.softmax(-1).get(":, " + classIndex).toFloatArray();
+        backward(model, collector, classLogits.sum());
       }
       // one axis at a time: DJL's PyTorch engine reduces a single axis per call with keepDims
       NDArray weights =
-          maps.getGradient().mean(new int[] {3}, true).mean(new int[] {2}, true); // (1, C, 1, 1)
-      NDArray cam = maps.mul(weights).sum(new int[] {1}).maximum(0f); // (1, h, w)
-      long h = cam.getShape().get(1);
-      long w = cam.getShape().get(2);
-      float[] values = cam.toFloatArray();
-      float max = 0;
-      for (float v : values) {
-        max = Math.max(max, v);
-      }
-      if (max > 0) {
-        for (int i = 0; i < values.length; i++) {
-          values[i] /= max;
+          maps.getGradient().mean(new int[] {3}, true).mean(new int[] {2}, true); // (n, C, 1, 1)
+      NDArray cam = maps.mul(weights).sum(new int[] {1}).maximum(0f); // (n, h, w)
+      int h = (int) cam.getShape().get(1);
+      int w = (int) cam.getShape().get(2);
+      float[] all = cam.toFloatArray();
+      List<Map> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        float[] values = java.util.Arrays.copyOfRange(all, i * h * w, (i + 1) * h * w);
+        float max = 0;
+        for (float v : values) {
+          max = Math.max(max, v);
         }
+        if (max > 0) {
+          for (int j = 0; j < values.length; j++) {
+            values[j] /= max;
+          }
+        }
+        out.add(new Map(w, h, values, classIndex, probabilities[i]));
       }
-      return new Map((int) w, (int) h, values, classIndex, probability);
+      return out;
     }
   }
 
@@ -136,6 +164,52 @@ public final class GradCam {
           .getMethod("setTraining", boolean.class).invoke(null, false);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot switch MXNet's autograd to inference mode for "
+          + "Grad-CAM (" + e + "); the DJL MXNet engine on the class path is not the expected "
+          + "version", e);
+    }
+  }
+
+  /**
+   * Back-propagates {@code target} as the model infers. DJL's MXNet collector runs MXNet's backward
+   * in training mode, whose batch-normalisation gradient is that of batch statistics: it subtracts
+   * the mean gradient over the batch and the map, which is not the gradient of the network that
+   * classified (running statistics), and it lets the slices of one pass change each other's maps.
+   * MXNet's own entry point takes the mode, so on MXNet the backward runs in inference mode (the
+   * gradient PyTorch computes in eval mode; {@code GradCamSanityTest} checks one pass of several
+   * slices against each alone).
+   */
+  private static void backward(ScanClassifierModel model, GradientCollector collector,
+      NDArray target) {
+    if (!"MXNet".equals(model.engineName())) {
+      collector.backward(target);
+      return;
+    }
+    try {
+      // DJL's JnaUtils.autogradBackwardExecute would take the mode, but passes an empty (not null)
+      // head-gradient array that MXNet then reads; the library call itself, with null (ones)
+      Class<?> jna = Class.forName("ai.djl.mxnet.jna.JnaUtils");
+      java.lang.reflect.Field libField = jna.getDeclaredField("LIB");
+      libField.setAccessible(true);
+      Object lib = libField.get(null);
+      Class<?> pointers = Class.forName("ai.djl.mxnet.jna.PointerArray");
+      java.lang.reflect.Method of = pointers.getMethod("of", com.sun.jna.Pointer[].class);
+      of.setAccessible(true);
+      Object handle = target.getClass().getMethod("getHandle").invoke(target);
+      Object outputs = of.invoke(null, (Object) new com.sun.jna.Pointer[] {
+          (com.sun.jna.Pointer) handle});
+      Class<?> library = Class.forName("ai.djl.mxnet.jna.MxnetLibrary");
+      Class<?> ref = com.sun.jna.ptr.PointerByReference.class;
+      int status = (Integer) library.getMethod("MXAutogradBackwardEx", int.class, pointers,
+              pointers, int.class, ref, int.class, int.class, int.class, ref, ref)
+          .invoke(lib, 1, outputs, null, 0, new com.sun.jna.ptr.PointerByReference(), 0, 0,
+              0 /* is_train: inference mode */, new com.sun.jna.ptr.PointerByReference(),
+              new com.sun.jna.ptr.PointerByReference());
+      if (status != 0) {
+        throw new IllegalStateException("MXNet's backward for Grad-CAM failed: "
+            + library.getMethod("MXGetLastError").invoke(lib));
+      }
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot run MXNet's backward in inference mode for "
           + "Grad-CAM (" + e + "); the DJL MXNet engine on the class path is not the expected "
           + "version", e);
     }

@@ -121,9 +121,7 @@ public final class Explainer implements AutoCloseable {
         }
         var records = consumer.poll(Duration.ofMillis(paused ? 100 : 500));
         for (ConsumerRecord<String, byte[]> r : records) {
-          for (Request q : requests(r)) {
-            explain(q);
-          }
+          explain(requests(r));
         }
         if (!records.isEmpty()) {
           producer.flush();
@@ -169,35 +167,60 @@ public final class Explainer implements AutoCloseable {
     return out;
   }
 
-  private void explain(Request q) {
+  /**
+   * Explains one record's slices: those of one model version in one Grad-CAM pass (a verdict's
+   * supporting slices usually share it), each failure reported on its own.
+   */
+  private void explain(List<Request> requests) {
+    java.util.Map<String, List<Request>> byModel = new java.util.LinkedHashMap<>();
+    java.util.Map<Request, GrayImage> images = new java.util.HashMap<>();
+    for (Request q : requests) {
+      image(q).ifPresent(image -> {
+        images.put(q, image);
+        byModel.computeIfAbsent(q.modelVersion(), v -> new ArrayList<>()).add(q);
+      });
+    }
+    for (List<Request> group : byModel.values()) {
+      Request first = group.get(0);
+      ScanClassifierModel model;
+      try {
+        model = models.model(first.modelVersion());
+      } catch (RuntimeException e) {
+        group.forEach(q -> failed(q, "MODEL_UNAVAILABLE", e.getMessage()));
+        continue;
+      }
+      List<GrayImage> slices = group.stream().map(images::get).toList();
+      long t0 = System.nanoTime();
+      List<GradCam.Map> maps = GradCam.of(model, slices, first.classIndex());
+      long nanos = (System.nanoTime() - t0) / group.size();
+      for (int i = 0; i < group.size(); i++) {
+        timer.record(Duration.ofNanos(nanos));
+        publish(group.get(i), slices.get(i), maps.get(i), nanos);
+      }
+    }
+  }
+
+  private Optional<GrayImage> image(Request q) {
     if (q.partition() == null || q.offset() == null) {
       failed(q, "NO_SCAN_OFFSET", "its prediction does not say where the scan is (an older "
           + "classifier); upgrade the classifier");
-      return;
+      return Optional.empty();
     }
     Optional<GrayImage> image;
     try {
       image = scans.image(q.partition(), q.offset());
     } catch (RuntimeException e) {
       failed(q, "SCAN_UNREADABLE", e.toString());
-      return;
+      return Optional.empty();
     }
     if (image.isEmpty()) {
       failed(q, "SCAN_GONE", "the scan is no longer on " + Topics.SCANS.name()
           + " (retention passed)");
-      return;
     }
-    ScanClassifierModel model;
-    try {
-      model = models.model(q.modelVersion());
-    } catch (RuntimeException e) {
-      failed(q, "MODEL_UNAVAILABLE", e.getMessage());
-      return;
-    }
-    long t0 = System.nanoTime();
-    GradCam.Map map = GradCam.of(model, image.get(), q.classIndex());
-    long nanos = System.nanoTime() - t0;
-    timer.record(Duration.ofNanos(nanos));
+    return image;
+  }
+
+  private void publish(Request q, GrayImage image, GradCam.Map map, long nanos) {
     List<Float> grid = new ArrayList<>(map.values().length);
     for (float f : map.values()) {
       grid.add(f);
@@ -212,7 +235,7 @@ public final class Explainer implements AutoCloseable {
         .setGridWidth(map.width())
         .setGridHeight(map.height())
         .setGrid(grid)
-        .setOverlayPng(ByteBuffer.wrap(OverlayPng.of(image.get(), map, OVERLAY_SIZE)))
+        .setOverlayPng(ByteBuffer.wrap(OverlayPng.of(image, map, OVERLAY_SIZE)))
         .setVerdictRevision(q.revision())
         .setComputedAt(Instant.now())
         .setComputeMs(nanos / 1_000_000)

@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.neurostream.avro.ImageEncoding;
 import io.neurostream.avro.ScanEvent;
+import io.neurostream.imaging.DicomTools;
+import io.neurostream.imaging.DicomWriter;
+import io.neurostream.imaging.GrayImage;
 import io.neurostream.imaging.LargePngs;
+import io.neurostream.imaging.TransferSyntax;
 import io.neurostream.kafka.Topics;
 import io.neurostream.platform.registry.EmbeddedSchemaRegistry;
 import io.neurostream.serde.AvroSerdes;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +22,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The per-batch pixel budget and the subsampled decoding of large slices (issue 13 B). */
 class BatchInferenceTest {
@@ -116,5 +123,49 @@ class BatchInferenceTest {
     assertThat(outcomes.get(0)).isInstanceOf(BatchInference.Predicted.class);
     assertThat(sides).containsExactly(512, 512);
     assertThat(model.calls).hasValue(0);
+  }
+
+  @Test
+  void shouldDeadLetterDicomInASyntaxWithoutADecoderNamingTheSyntaxAndTheFix(@TempDir Path dir)
+      throws Exception {
+    // given DICOM scans that another producer published as made by dcmtk: JPEG-LS, and lossy JPEG
+    // of 12-bit precision, between two it can read
+    Path original = DicomTools.write(dir.resolve("original.dcm"),
+        DicomWriter.builder().build().write(gradient(64, 48)));
+    byte[] jpegLs = Files.readAllBytes(DicomTools.jpegLs().apply(original, dir.resolve("ls.dcm")));
+    byte[] jpeg12 = Files.readAllBytes(DicomTools.jpegExtended().apply(original,
+        dir.resolve("extended12.dcm")));
+    byte[] lossless = Files.readAllBytes(DicomTools.sixteenBit().stream()
+        .filter(t -> t.syntax() == TransferSyntax.JPEG_LOSSLESS_SV1).findFirst().orElseThrow()
+        .apply(original, dir.resolve("lossless.dcm")));
+    List<ScanEvent> scans = List.of(
+        ClassifierScans.scan(ClassifierScans.uid(1), ImageEncoding.DICOM, 64, 48, lossless),
+        ClassifierScans.scan(ClassifierScans.uid(2), ImageEncoding.DICOM, 64, 48, jpegLs),
+        ClassifierScans.scan(ClassifierScans.uid(3), ImageEncoding.DICOM, 64, 48, jpeg12),
+        ClassifierScans.scan(ClassifierScans.uid(4), ImageEncoding.DICOM, 64, 48,
+            Files.readAllBytes(original)));
+
+    List<BatchInference.Outcome> outcomes =
+        inference(TopologySettings.defaults(), new FakeScanModel("v1")).run(buffered(scans), 5000L);
+
+    // then those two are dead letters whose reason names the syntax and the transcoding
+    assertThat(outcomes.get(0)).isInstanceOf(BatchInference.Predicted.class);
+    assertThat(outcomes.get(3)).isInstanceOf(BatchInference.Predicted.class);
+    BatchInference.Failed ls = (BatchInference.Failed) outcomes.get(1);
+    assertThat(ls.why().errorType()).isEqualTo("UNSUPPORTED_TRANSFER_SYNTAX");
+    assertThat(ls.why().message()).contains("1.2.840.10008.1.2.4.80", "JPEG-LS", "dcmdjpls",
+        "gdcmconv --raw");
+    BatchInference.Failed twelve = (BatchInference.Failed) outcomes.get(2);
+    assertThat(twelve.why().errorType()).isEqualTo("UNSUPPORTED_TRANSFER_SYNTAX");
+    assertThat(twelve.why().message()).contains("JPEG Extended", "precision 12", "dcmdjpeg",
+        "gdcmconv --raw");
+  }
+
+  static GrayImage gradient(int w, int h) {
+    float[] p = new float[w * h];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = (float) (i % w) / w * 0.5f + (float) (i / w) / h * 0.5f;
+    }
+    return new GrayImage(w, h, p);
   }
 }

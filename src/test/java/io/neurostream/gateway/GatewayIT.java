@@ -1,6 +1,7 @@
 package io.neurostream.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.neurostream.avro.ImageEncoding;
 import io.neurostream.avro.ScanEvent;
@@ -12,9 +13,11 @@ import io.neurostream.imaging.PatientKeys;
 import io.neurostream.imaging.TransferSyntax;
 import io.neurostream.kafka.Topics;
 import io.neurostream.platform.KafkaStack;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -121,10 +124,16 @@ class GatewayIT {
   }
 
   @Test
-  void shouldPublishOneScanPerFrameOfAMultiFrameInstance() throws Exception {
+  void shouldPublishOneScanPerFrameOfAMultiFrameInstanceAtItsOwnPosition() throws Exception {
+    // given an RLE multi-frame instance whose per-frame functional groups (written by dcmtk's
+    // dcmodify) place its frames 4 mm apart
     TestInstances series = new TestInstances("it-multiframe-" + seed, seed);
-    byte[] multi = series.writer(0, 1).optTransferSyntax(TransferSyntax.RLE_LOSSLESS).build()
-        .writeFrames(series.image(32), series.image(32), series.image(32));
+    Path plain = DicomTools.write(dir.resolve("multiframe.dcm"), series.writer(0, 1)
+        .optTransferSyntax(TransferSyntax.RLE_LOSSLESS).build()
+        .writeFrames(series.image(32), series.image(32), series.image(32)));
+    List<String> positions = List.of("-64\\-64\\12", "-64\\-64\\16", "-64\\-64\\20");
+    byte[] multi = Files.readAllBytes(DicomTools.withFunctionalGroups(plain,
+        dir.resolve("multiframe-enhanced.dcm"), positions, null, true));
 
     StowClient.Answer answer = client.store(List.of(multi));
 
@@ -135,7 +144,9 @@ class GatewayIT {
       assertThat(scan).as("frame " + f).isNotNull();
       assertThat(scan.getSliceIndex()).isEqualTo(f - 1);
       assertThat(scan.getSliceCount()).isEqualTo(3);
-      assertThat(scan.getAttributes()).containsEntry("frameNumber", Integer.toString(f));
+      assertThat(scan.getAttributes()).containsEntry("frameNumber", Integer.toString(f))
+          .containsEntry("imagePositionPatient", positions.get(f - 1))
+          .containsEntry("sliceLocation", Double.toString(12.0 + 4 * (f - 1)));
     }
   }
 
@@ -148,16 +159,25 @@ class GatewayIT {
         dir.resolve("mixed1-jls.dcm")));
     byte[] damaged = series.instance(2, 3, 32, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
     damaged = java.util.Arrays.copyOf(damaged, damaged.length - 100);
+    Path native4 = DicomTools.write(dir.resolve("mixed4.dcm"),
+        series.instance(3, 3, 32, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
+    byte[] jpeg12 = Files.readAllBytes(DicomTools.jpegExtended().apply(native4,
+        dir.resolve("mixed4-extended12.dcm")));
+    String jpeg12Sop = DicomReader.peekSopUids(jpeg12)[1]; // dcmtk gives lossy copies a new UID
     TestInstances other = new TestInstances("it-other-" + seed, seed);
 
-    // a good one, JPEG-LS (no decoder), a truncated one
+    // a good one, JPEG-LS and 12-bit lossy JPEG (no decoder), a truncated one
     StowClient.Answer mixed = client.store(List.of(
-        series.instance(0, 3, 32, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), jpegLs, damaged));
+        series.instance(0, 3, 32, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), jpegLs, jpeg12,
+        damaged));
     assertThat(mixed.status()).as(mixed.text()).isEqualTo(202);
     assertThat(mixed.stored()).containsExactly(series.sop(0));
-    assertThat(mixed.failed()).containsExactly(series.sop(1), series.sop(2));
-    assertThat(mixed.reasons()).containsExactly(0xC122, 0xC000);
-    assertThat(mixed.warnings()).anySatisfy(w -> assertThat(w).contains("JPEG-LS"));
+    assertThat(mixed.failed()).containsExactly(series.sop(1), jpeg12Sop, series.sop(2));
+    assertThat(mixed.reasons()).containsExactly(0xC122, 0xC122, 0xC000);
+    assertThat(mixed.warnings()).anySatisfy(w -> assertThat(w).contains(series.sop(1),
+        "1.2.840.10008.1.2.4.80", "JPEG-LS", "dcmdjpls", "gdcmconv --raw"));
+    assertThat(mixed.warnings()).anySatisfy(w -> assertThat(w).contains(jpeg12Sop,
+        "JPEG Extended", "precision 12", "dcmdjpeg", "gdcmconv --raw"));
 
     // an instance of another study posted to this study's URL: nothing stored
     StowClient.Answer wrongStudy = client.store("/dicom-web/studies/" + series.study,
@@ -166,7 +186,8 @@ class GatewayIT {
         false);
     assertThat(wrongStudy.status()).isEqualTo(409);
     assertThat(wrongStudy.reasons()).containsExactly(0xA900);
-    assertThat(published()).doesNotContainKeys(series.sop(1), series.sop(2), other.sop(0));
+    assertThat(published()).doesNotContainKeys(series.sop(1), series.sop(2), jpeg12Sop,
+        other.sop(0));
   }
 
   @Test
@@ -178,10 +199,19 @@ class GatewayIT {
     StowClient basic = new StowClient(gateway.port(), "Basic "
         + Base64.getEncoder().encodeToString("orthanc:secret".getBytes(StandardCharsets.UTF_8)));
     StowClient wrong = new StowClient(gateway.port(), "Bearer nope");
+    StowClient wrongBasic = new StowClient(gateway.port(), "Basic "
+        + Base64.getEncoder().encodeToString("orthanc:guess".getBytes(StandardCharsets.UTF_8)));
+    StowClient lowerCaseScheme = new StowClient(gateway.port(), "bearer " + TOKEN);
 
-    assertThat(anonymous.store(List.of(one)).status()).isEqualTo(401);
+    StowClient.Answer unauthenticated = anonymous.store(List.of(one));
+    assertThat(unauthenticated.status()).isEqualTo(401);
+    assertThat(unauthenticated.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+        c -> assertThat(c).startsWith("Basic realm="));
     assertThat(wrong.store(List.of(one)).status()).isEqualTo(401);
+    assertThat(wrongBasic.store(List.of(one)).status()).isEqualTo(401);
     assertThat(basic.store(List.of(one)).status()).isEqualTo(200);
+    assertThat(lowerCaseScheme.store(List.of(one)).status()).as("the scheme is case-insensitive")
+        .isEqualTo(200);
     assertThat(client.store("/dicom-web/studies", "application/dicom", one, false).status())
         .isEqualTo(415);
     assertThat(client.store("/dicom-web/studies",
@@ -203,5 +233,56 @@ class GatewayIT {
     StowClient.Answer tooLargeChunked = client.store("/dicom-web/studies",
         Multipart.contentType(), big, true);
     assertThat(tooLargeChunked.status()).isEqualTo(413);
+  }
+
+  @Test
+  void shouldStoreOverHttpsWithATrustedCertificateAndDropPlainHttpOnTheTlsPort()
+      throws Exception {
+    // given a gateway serving HTTPS with a key store made here by the JDK's keytool
+    String password = "tls-it-" + seed;
+    Path keystore = TlsKeys.selfSigned(dir.resolve("gateway-tls.p12"), password);
+    GatewayService tls = Gateways.start(stack, dir.resolve("state-tls"), Map.of(
+        "gateway.tls.keystore.location", keystore.toString(),
+        "gateway.tls.keystore.password", password,
+        "gateway.auth.bearer.token", TOKEN));
+    try {
+      TestInstances series = new TestInstances("it-tls-" + seed, seed);
+      byte[] instance = series.instance(0, 1, 32, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+      HttpClient trusting = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+          .sslContext(TlsKeys.trusting(keystore, password)).build();
+      String https = "https://127.0.0.1:" + tls.port();
+
+      // when a client trusting the certificate posts over HTTPS: stored, published
+      StowClient.Answer stored = new StowClient(trusting, https, "Bearer " + TOKEN)
+          .store(List.of(instance));
+      assertThat(stored.status()).as(stored.text()).isEqualTo(200);
+      assertThat(stored.stored()).containsExactly(series.sop(0));
+      assertThat(published()).containsKey(series.sop(0));
+      // credentials are still asked for over HTTPS
+      assertThat(new StowClient(trusting, https, null).store(List.of(instance)).status())
+          .isEqualTo(401);
+
+      // a client that does not trust the certificate refuses the handshake
+      assertThatThrownBy(() -> new StowClient(HttpClient.newHttpClient(), https,
+          "Bearer " + TOKEN).store(List.of(instance)))
+          .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+
+      // plain HTTP to the TLS port: the connection is dropped at once (no answer, no hang) and
+      // the instance is not published
+      TestInstances plainSeries = new TestInstances("it-tls-plain-" + seed, seed);
+      byte[] plainInstance =
+          plainSeries.instance(0, 1, 32, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+      assertThatThrownBy(() -> new StowClient(tls.port(), "Bearer " + TOKEN)
+          .store(List.of(plainInstance)))
+          .isInstanceOf(java.io.IOException.class)
+          .isNotInstanceOf(java.net.http.HttpTimeoutException.class);
+      assertThat(published()).doesNotContainKey(plainSeries.sop(0));
+
+      // and HTTPS is served as before
+      assertThat(new StowClient(trusting, https, "Bearer " + TOKEN).store(List.of(instance))
+          .status()).isEqualTo(200);
+    } finally {
+      tls.close();
+    }
   }
 }

@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -31,8 +32,9 @@ public final class StowClient {
         "http://127.0.0.1:" + port, authorization);
   }
 
-  /** A response: status, parsed dicom+json body (or null), raw text and the Warning headers. */
-  public record Answer(int status, JsonNode json, String text, List<String> warnings) {
+  /** A response: status, parsed dicom+json body (or null), raw text, Warning and all headers. */
+  public record Answer(int status, JsonNode json, String text, List<String> warnings,
+      HttpHeaders headers) {
 
     /** SOP Instance UIDs of ReferencedSOPSequence (0008,1199). */
     public List<String> stored() {
@@ -83,7 +85,8 @@ public final class StowClient {
     if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/dicom+json")) {
       json = JSON.readTree(r.body());
     }
-    return new Answer(r.statusCode(), json, r.body(), r.headers().allValues("Warning"));
+    return new Answer(r.statusCode(), json, r.body(), r.headers().allValues("Warning"),
+        r.headers());
   }
 
   public Answer store(List<byte[]> instances) throws IOException, InterruptedException {

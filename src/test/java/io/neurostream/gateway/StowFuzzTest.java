@@ -6,11 +6,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.imaging.DecodeLimits;
 import io.neurostream.imaging.DicomReaderFuzzTest;
+import io.neurostream.imaging.DicomTools;
 import io.neurostream.imaging.DicomWriter;
 import io.neurostream.imaging.GrayImage;
 import io.neurostream.imaging.TransferSyntax;
 import io.neurostream.imaging.PatientKeys;
 import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,16 +29,19 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 10,000 mutated STOW-RS bodies through the gateway's request path (multipart reader, DICOM
- * decoding, scan building; Kafka replaced by an always-acknowledging MockProducer, as Kafka is
+ * decoding including a multi-frame instance's functional groups, scan building with per-frame
+ * positions; Kafka replaced by an always-acknowledging MockProducer, as Kafka is
  * not what is fuzzed): each must end as a clean answer, 400/413 for a malformed body or
  * 200/202/409 with a per-instance outcome, never another exception, a 5xx or a hang.
  */
 class StowFuzzTest {
 
   static final int INPUTS = 10_000;
+  @TempDir Path dir;
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -43,9 +49,12 @@ class StowFuzzTest {
     long seed = Long.getLong("fuzz.seed", System.nanoTime()); // -Dfuzz.seed= replays
     System.out.println("StowFuzzTest seed=" + seed);
     Random random = new Random(seed);
-    byte[] body = Multipart.body(List.of(instance(random, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN),
-        instance(random, TransferSyntax.RLE_LOSSLESS),
-        instance(random, TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN)));
+    // three single-frame instances in one body; a multi-frame one with functional groups in another
+    byte[][] bodies = {
+        Multipart.body(List.of(instance(random, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN),
+            instance(random, TransferSyntax.RLE_LOSSLESS),
+            instance(random, TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN))),
+        Multipart.body(List.of(withFunctionalGroups(random)))};
     MockProducer<String, ScanEvent> kafka =
         new MockProducer<>(true, null, new StringSerializer(), (topic, scan) -> new byte[0]);
     ScanPublisher publisher = new ScanPublisher(() -> kafka, "mri.scans", Duration.ZERO);
@@ -56,6 +65,7 @@ class StowFuzzTest {
     Map<Integer, Integer> statuses = new TreeMap<>();
     try {
       for (int i = 0; i < INPUTS; i++) {
+        byte[] body = bodies[(i / 2) % bodies.length];
         byte[] input = i % 2 == 0 ? mutateFraming(body, random)
             : DicomReaderFuzzTest.mutate(body, random);
         Future<Integer> run = worker.submit(() -> status(ingest, input));
@@ -80,13 +90,26 @@ class StowFuzzTest {
     assertThat(statuses).containsKeys(400, 409);
   }
 
-  static byte[] instance(Random random, TransferSyntax syntax) {
+  /** A two-frame instance whose frames take their positions from functional groups (dcmodify). */
+  byte[] withFunctionalGroups(Random random) throws Exception {
+    byte[] plain = DicomWriter.builder().optPatientId("p-1").build()
+        .writeFrames(image(random), image(random));
+    Path file = DicomTools.write(dir.resolve("multi.dcm"), plain);
+    return Files.readAllBytes(DicomTools.withFunctionalGroups(file, dir.resolve("groups.dcm"),
+        List.of("0\\0\\-4", "0\\0\\4"), "0\\0\\1", true));
+  }
+
+  static GrayImage image(Random random) {
     float[] p = new float[32 * 32];
     for (int i = 0; i < p.length; i++) {
       p[i] = random.nextFloat();
     }
+    return new GrayImage(32, 32, p);
+  }
+
+  static byte[] instance(Random random, TransferSyntax syntax) {
     return DicomWriter.builder().optTransferSyntax(syntax).optPatientId("p-1")
-        .build().write(new GrayImage(32, 32, p));
+        .build().write(image(random));
   }
 
   /** Mutations aimed at the multipart framing: boundaries, CRLFs, headers, truncation. */

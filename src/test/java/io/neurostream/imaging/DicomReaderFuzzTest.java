@@ -21,13 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The DICOM reader parses untrusted bytes in the classifier's hot path and at the gateway's door:
- * 10,000 mutations of valid files in every syntax it decodes (ours and dcmtk's/GDCM's) must each
- * end as a decoded image or an {@link ImageDecodeException}, within a time bound: no other
- * exception, no hang, no runaway allocation.
+ * 10,000 mutations of valid files in every syntax it decodes (ours and dcmtk's/GDCM's), and of
+ * multi-frame files with functional groups (per-frame positions), must each end as a decoded image
+ * (with its frames' positions read) or an {@link ImageDecodeException}, within a time bound: no
+ * other exception, no hang, no runaway allocation.
  */
 public class DicomReaderFuzzTest {
 
   static final int INPUTS = 10_000;
+  static final List<String> FRAME_POSITIONS = List.of("0\\0\\-4", "0\\0\\4");
   static volatile Thread workerThread;
   static final ExecutorService WORKER = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "dicom-fuzz");
@@ -54,6 +56,14 @@ public class DicomReaderFuzzTest {
         .build().write(a));
     seeds.add(DicomWriter.builder().optTransferSyntax(TransferSyntax.RLE_LOSSLESS).build()
         .writeFrames(a, b));
+    // Enhanced MR geometry (dcmtk's dcmodify): per-frame and shared functional groups, explicit
+    // VR with explicit lengths, implicit VR with undefined lengths
+    for (boolean implicit : new boolean[] {false, true}) {
+      Path multi = DicomTools.write(dir.resolve("multi-" + implicit + ".dcm"), DicomWriter.builder()
+          .optImplicitVr(implicit).optImagePosition(0, 0, 0).build().writeFrames(a, b));
+      seeds.add(Files.readAllBytes(DicomTools.withFunctionalGroups(multi,
+          dir.resolve("groups-" + implicit + ".dcm"), FRAME_POSITIONS, "0\\0\\1", implicit)));
+    }
     Path original = DicomTools.write(dir.resolve("seed.dcm"), explicit);
     for (DicomTools.Transcode t : DicomTools.sixteenBit()) {
       if (t.syntax() == TransferSyntax.EXPLICIT_VR_BIG_ENDIAN
@@ -124,6 +134,12 @@ public class DicomReaderFuzzTest {
     System.out.println("DicomReaderFuzzTest seed=" + seed);
     Random random = new Random(seed);
     List<byte[]> seeds = seeds(random);
+    long withGroups = seeds.stream().filter(s -> {
+      DicomInstance instance = DicomReader.open(s, DecodeLimits.DEFAULT);
+      return instance.frames() == 2 && instance.imagePositionPatient(1).equals(FRAME_POSITIONS.get(1));
+    }).count();
+    assertThat(withGroups).as("seeds whose frames take their positions from functional groups")
+        .isEqualTo(2);
     Map<String, Integer> outcomes = new TreeMap<>();
     for (int i = 0; i < INPUTS; i++) {
       byte[] input = mutate(seeds.get(i % seeds.size()), random);
@@ -166,6 +182,8 @@ public class DicomReaderFuzzTest {
       DicomInstance instance = DicomReader.open(input, DecodeLimits.DEFAULT);
       for (int f = 0; f < instance.frames(); f++) {
         instance.frame(f);
+        instance.imagePositionPatient(f);
+        instance.sliceLocation(f);
       }
       return "decoded";
     } catch (ImageDecodeException e) {

@@ -136,8 +136,15 @@ class DicomReaderTest {
     byte[] dcm = DicomWriter.builder().build().write(sample());
     assertReason(() -> DicomReader.read(withTransferSyntax(dcm, "1.2.840.10008.1.2.4.80")),
         Reason.UNSUPPORTED_TRANSFER_SYNTAX, "1.2.840.10008.1.2.4.80 (JPEG-LS Lossless)");
-    assertReason(() -> DicomReader.read(withTransferSyntax(dcm, "1.2.840.10008.1.2.4.201")),
-        Reason.UNSUPPORTED_TRANSFER_SYNTAX, "gdcmconv --raw");
+    for (String htj2k : new String[] {"1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202",
+        "1.2.840.10008.1.2.4.203"}) {
+      assertReason(() -> DicomReader.read(withTransferSyntax(dcm, htj2k)),
+          Reason.UNSUPPORTED_TRANSFER_SYNTAX, htj2k + " (High-Throughput JPEG 2000");
+      assertReason(() -> DicomReader.read(withTransferSyntax(dcm, htj2k)),
+          Reason.UNSUPPORTED_TRANSFER_SYNTAX, "JPEG 2000 Lossless (1.2.840.10008.1.2.4.90)");
+    }
+    assertReason(() -> DicomReader.read(withTransferSyntax(dcm, "1.2.840.10008.1.2.4.81")),
+        Reason.UNSUPPORTED_TRANSFER_SYNTAX, "dcmdjpls in.dcm out.dcm");
     assertReason(() -> DicomReader.read(withTransferSyntax(dcm, "1.2.3.4.5")),
         Reason.UNSUPPORTED_TRANSFER_SYNTAX, "1.2.3.4.5 is unknown");
   }

@@ -70,6 +70,31 @@ public final class DicomTools {
     return new Transcode("dcmcjpls", TransferSyntax.JPEG_LS_LOSSLESS, List.of("dcmcjpls"));
   }
 
+  /**
+   * Copies {@code in} to {@code out} and gives it, with dcmtk's {@code dcmodify}, the functional
+   * groups of an Enhanced MR instance: a Per-frame Functional Groups item (5200,9230) per entry of
+   * {@code positions} whose Plane Position Sequence (0020,9113) holds that Image Position
+   * (Patient), and, unless {@code sharedPosition} is null, Shared Functional Groups (5200,9229) with
+   * that position and an axial Plane Orientation. {@code undefinedLengths} writes sequences and
+   * items with undefined length (dcmodify {@code -le}), else with explicit lengths.
+   */
+  public static Path withFunctionalGroups(Path in, Path out, List<String> positions,
+      String sharedPosition, boolean undefinedLengths) throws IOException, InterruptedException {
+    Files.copy(in, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    List<String> cmd = new ArrayList<>(List.of("dcmodify", "-nb", undefinedLengths ? "-le" : "+le"));
+    if (sharedPosition != null) {
+      cmd.addAll(List.of("-i", "(5200,9229)[0].(0020,9116)[0].(0020,0037)=1\\0\\0\\0\\1\\0",
+          "-i", "(5200,9229)[0].(0020,9113)[0].(0020,0032)=" + sharedPosition));
+    }
+    for (int i = 0; i < positions.size(); i++) {
+      cmd.addAll(List.of("-i", "(5200,9230)[" + i + "].(0020,9113)[0].(0020,0032)="
+          + positions.get(i)));
+    }
+    cmd.add(out.toString());
+    run(cmd);
+    return out;
+  }
+
   /** Runs {@code command}, failing with its output when it exits non-zero or hangs. */
   public static String run(List<String> command) throws IOException, InterruptedException {
     Process p;
