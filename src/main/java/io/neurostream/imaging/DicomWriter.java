@@ -1,9 +1,7 @@
 package io.neurostream.imaging;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -29,7 +27,6 @@ public final class DicomWriter {
   /** MR Image Storage. */
   static final String MR_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.4";
 
-  private static final String IMPLEMENTATION_CLASS_UID = uidFromName("io.neurostream.imaging.DicomWriter");
   private static final DateTimeFormatter DT = DateTimeFormatter.ofPattern("yyyyMMddHHmmss.SSSSSS");
 
   /** The transfer syntaxes this writer writes itself. */
@@ -84,17 +81,6 @@ public final class DicomWriter {
     if (image.width() > 0xffff || image.height() > 0xffff) {
       throw new IllegalArgumentException("DICOM Rows/Columns are 16-bit; image is " + image);
     }
-    String syntax = b.syntax.uid();
-
-    DicomElements meta = new DicomElements(false);
-    meta.add(0x00020001, "OB", new byte[] {0, 1});
-    meta.uid(0x00020002, MR_IMAGE_STORAGE);
-    meta.uid(0x00020003, b.sopInstanceUid);
-    meta.uid(0x00020010, syntax);
-    meta.uid(0x00020012, IMPLEMENTATION_CLASS_UID);
-    meta.text(0x00020013, "SH", "NEUROSTREAM");
-    byte[] metaBytes = meta.bytes();
-
     int maxStored = b.bitsAllocated == 8 ? 255 : 4095;
     DicomElements ds = new DicomElements(b.syntax == TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
     ds.text(0x00080005, "CS", "ISO_IR 192");
@@ -169,44 +155,12 @@ public final class DicomWriter {
       ds.add(0x7FE00010, b.bitsAllocated == 8 ? "OB" : "OW", pixels);
     }
 
-    ByteArrayOutputStream out = new ByteArrayOutputStream(132 + metaBytes.length + pixels.length + 1024);
-    out.writeBytes(new byte[128]);
-    out.writeBytes("DICM".getBytes(StandardCharsets.US_ASCII));
-    DicomElements groupLength = new DicomElements(false);
-    groupLength.add(0x00020000, "UL", le32(metaBytes.length));
-    out.writeBytes(groupLength.bytes());
-    out.writeBytes(metaBytes);
-    out.writeBytes(b.syntax.deflated() ? deflate(ds.bytes()) : ds.bytes());
-    return out.toByteArray();
+    return Part10.file(MR_IMAGE_STORAGE, b.sopInstanceUid, b.syntax, ds.bytes());
   }
 
-  private static byte[] deflate(byte[] dataSet) {
-    java.util.zip.Deflater deflater = new java.util.zip.Deflater(
-        java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
-    try {
-      deflater.setInput(dataSet);
-      deflater.finish();
-      ByteArrayOutputStream out = new ByteArrayOutputStream(dataSet.length / 2 + 64);
-      byte[] chunk = new byte[1 << 16];
-      while (!deflater.finished()) {
-        out.write(chunk, 0, deflater.deflate(chunk));
-      }
-      if (out.size() % 2 != 0) {
-        out.write(0); // Part 10 files have even length (PS3.5 A.5)
-      }
-      return out.toByteArray();
-    } finally {
-      deflater.end();
-    }
-  }
-
-  private static String decimalString(double v) {
+  static String decimalString(double v) {
     String s = v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     return s.length() > 16 ? String.format("%.10g", v).trim() : s;
-  }
-
-  private static byte[] le32(int v) {
-    return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
   }
 
   /** Options of a {@link DicomWriter}; all optional. */
@@ -361,7 +315,7 @@ public final class DicomWriter {
       return new DicomWriter(copy);
     }
 
-    private static String requireUid(String uid) {
+    static String requireUid(String uid) {
       if (uid == null || uid.isEmpty() || uid.length() > 64 || !uid.matches("[0-9.]+")) {
         throw new IllegalArgumentException(
             "'" + uid + "' is not a DICOM UID (digits and dots, at most 64 characters)");

@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -71,13 +70,8 @@ public final class Explainer implements AutoCloseable {
     this.meters = meters;
     Map<String, Object> client = config.common().kafkaProperties();
     Map<String, ?> serde = config.common().serdeConfig();
-    Map<String, Object> c = new HashMap<>(client);
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-explainer");
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20);
-    consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+    consumer = new KafkaConsumer<>(config.sideConsumer("explainer", 20), new StringDeserializer(),
+        new ByteArrayDeserializer());
     Map<String, Object> p = new HashMap<>(client);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

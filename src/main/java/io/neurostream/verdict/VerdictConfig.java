@@ -5,6 +5,7 @@ import io.neurostream.config.CommonConfig;
 import io.neurostream.config.Configuration;
 import io.neurostream.model.SeriesAggregator;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -16,20 +17,36 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param applicationId Kafka Streams application id
  * @param settings gap, retention, aggregation, supporting slices
  * @param explain which slices get Grad-CAM explanations
+ * @param results whether and where verdicts go back to the PACS
  */
 public record VerdictConfig(CommonConfig common, boolean enabled, String applicationId,
-    VerdictSettings settings, ExplainMode explain) {
+    VerdictSettings settings, ExplainMode explain, ResultsConfig results) {
 
   /** Reads the configuration (load it with CommonKeys and VerdictKeys). */
   public static VerdictConfig from(Configuration c) {
     return new VerdictConfig(CommonConfig.from(c), c.get(VerdictKeys.ENABLED),
         c.get(VerdictKeys.APPLICATION_ID), settings(c),
-        ExplainMode.parse(c.get(VerdictKeys.EXPLAIN_MODE)));
+        ExplainMode.parse(c.get(VerdictKeys.EXPLAIN_MODE)), ResultsConfig.from(c));
   }
 
   static VerdictSettings settings(Configuration c) {
     return new VerdictSettings(c.get(VerdictKeys.SERIES_GAP), c.get(VerdictKeys.SERIES_RETENTION),
         aggregation(c.get(VerdictKeys.AGGREGATION)), c.get(VerdictKeys.SUPPORT_SLICES));
+  }
+
+  /**
+   * Properties of a consumer of the stage's side threads (explainer, results sender): group
+   * {@code <application id>-<role>}, committed records only, offsets committed by hand, from the
+   * earliest record when the group is new.
+   */
+  public java.util.Map<String, Object> sideConsumer(String role, int maxPollRecords) {
+    java.util.Map<String, Object> c = new java.util.HashMap<>(common.kafkaProperties());
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId + "-" + role);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+    return c;
   }
 
   /** {@code mean-prob} or {@code mean-log-prob} as the schema's enum. */

@@ -51,6 +51,36 @@ public final class VerdictKeys implements ConfigKeySet {
       "Grad-CAM explanations on mri.explanations: off; verdict (the supporting slices of each "
           + "series verdict, for the verdict class); all (every slice, for its predicted class).");
 
+  public static final ConfigKey<List<java.net.URI>> RESULTS_URL = ConfigKey.optional(
+      "results.dicomweb.url", ValueType.httpUrls(),
+      "When set, the DICOMweb root of the PACS (e.g. http://pacs:8042/dicom-web) that gets every "
+          + "series verdict back by STOW-RS, as a Secondary Capture in a new series of the same "
+          + "study; the study's patient module is read there by QIDO-RS. See "
+          + "docs/pacs-integration.md.");
+
+  public static final ConfigKey<String> RESULTS_BEARER_TOKEN = ConfigKey.optional(
+      "results.dicomweb.auth.bearer.token", ValueType.string(),
+      "When set, requests to results.dicomweb.url carry 'Authorization: Bearer <token>'.")
+      .asSecret();
+
+  public static final ConfigKey<String> RESULTS_BASIC_USER_INFO = ConfigKey.optional(
+      "results.dicomweb.auth.basic.user.info", ValueType.string(),
+      "When set (user:password), requests to results.dicomweb.url use HTTP basic auth.")
+      .asSecret();
+
+  public static final ConfigKey<Duration> RESULTS_EXPLANATION_WAIT = ConfigKey.of(
+      "results.explanation.wait.ms", ValueType.millis(Duration.ZERO, Duration.ofHours(1)),
+      Duration.ofSeconds(60),
+      "How long a verdict waits for the Grad-CAM explanation of its top slice before it is sent "
+          + "with the plain slice (not waited for when explain.mode=off).");
+
+  public static final ConfigKey<Duration> RESULTS_RETRY_MAX = ConfigKey.of(
+      "results.retry.backoff.max.ms", ValueType.millis(Duration.ofMillis(10), Duration.ofHours(1)),
+      Duration.ofSeconds(60),
+      "Longest pause between retries of a send that failed with a 5xx, 408, 429 or a connection "
+          + "error (the pause doubles from 1 s up to this; such sends are retried until they "
+          + "succeed).");
+
   @Override
   public String service() {
     return "verdict";
@@ -59,13 +89,15 @@ public final class VerdictKeys implements ConfigKeySet {
   @Override
   public List<ConfigKey<?>> keys() {
     return List.of(ENABLED, APPLICATION_ID, SERIES_GAP, SERIES_RETENTION, AGGREGATION,
-        SUPPORT_SLICES, EXPLAIN_MODE);
+        SUPPORT_SLICES, EXPLAIN_MODE, RESULTS_URL, RESULTS_BEARER_TOKEN, RESULTS_BASIC_USER_INFO,
+        RESULTS_EXPLANATION_WAIT, RESULTS_RETRY_MAX);
   }
 
   @Override
   public List<String> check(Configuration c) {
     try {
       VerdictConfig.settings(c);
+      ResultsConfig.from(c);
       return List.of();
     } catch (IllegalArgumentException e) {
       return List.of(e.getMessage());

@@ -28,6 +28,7 @@ public final class VerdictService implements AutoCloseable {
 
   private final KafkaStreams streams;
   private Explainer explainer;
+  private ResultsSender results;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean failed;
@@ -79,6 +80,7 @@ public final class VerdictService implements AutoCloseable {
         config.settings().retention().toMillis(), config.settings().aggregation());
     ks.start();
     service.explainer = Explainer.start(config, config.explain(), registry).orElse(null);
+    service.results = ResultsSender.start(config, registry).orElse(null);
     return service;
   }
 
@@ -131,6 +133,9 @@ public final class VerdictService implements AutoCloseable {
     }
     if (explainer != null) {
       explainer.close();
+    }
+    if (results != null) {
+      results.close();
     }
     boolean clean = streams.close(CLOSE_TIMEOUT);
     LOG.info("verdict stage: kafka streams closed {}", clean ? "cleanly" : "after the timeout");

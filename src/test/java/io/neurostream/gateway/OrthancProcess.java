@@ -42,7 +42,8 @@ public final class OrthancProcess implements AutoCloseable {
 
   /**
    * Starts Orthanc routing stable studies to {@code stowUrl} (the gateway's DICOMweb root) with
-   * basic credentials {@code user:password}.
+   * basic credentials {@code user:password}; with a null {@code stowUrl}, a PACS that routes
+   * nothing.
    */
   public static OrthancProcess start(Path dir, String stowUrl, String user, String password)
       throws IOException {
@@ -72,11 +73,13 @@ public final class OrthancProcess implements AutoCloseable {
     config.put("AuthenticationEnabled", false);
     config.put("StableAge", 2);
     config.putArray("Plugins").add(PLUGIN);
-    config.putArray("LuaScripts").add(lua.toString());
     ObjectNode web = config.putObject("DicomWeb");
     web.put("Enable", true);
     web.put("Root", "/dicom-web/");
-    web.putObject("Servers").putArray("neurostream").add(stowUrl).add(user).add(password);
+    if (stowUrl != null) {
+      config.putArray("LuaScripts").add(lua.toString());
+      web.putObject("Servers").putArray("neurostream").add(stowUrl).add(user).add(password);
+    }
     Path file = dir.resolve("orthanc.json");
     JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), config);
     Path log = dir.resolve("orthanc.log");
@@ -102,13 +105,28 @@ public final class OrthancProcess implements AutoCloseable {
     return log;
   }
 
+  /** The root of Orthanc's DICOMweb API, without a trailing slash. */
+  public String dicomWebRoot() {
+    return "http://127.0.0.1:" + httpPort + "/dicom-web";
+  }
+
   /** GET {@code path} of Orthanc's REST API as JSON, or null when it does not answer 200. */
   public JsonNode getOrNull(String path) {
+    byte[] body = bytesOrNull(path);
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+      return body == null || body.length == 0 ? null : JSON.readTree(body);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** GET {@code path} of Orthanc's REST API, or null when it does not answer 200. */
+  public byte[] bytesOrNull(String path) {
+    try {
+      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+          HttpResponse.BodyHandlers.ofByteArray());
+      return r.statusCode() == 200 ? r.body() : null;
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {
