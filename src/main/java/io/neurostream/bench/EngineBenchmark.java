@@ -131,6 +131,20 @@ public final class EngineBenchmark {
     }
   }
 
+  /**
+   * Writes a bundle of {@code spec} with random weights to {@code file}, for measurements that need
+   * no trained model; returns {@code file}.
+   *
+   * @param name the bundle's version
+   * @param purpose why it was made, kept in its metadata
+   */
+  public static Path randomBundle(ModelSpec spec, Device device, String name, String purpose, Path file) {
+    try (ScanClassifierModel m = ScanClassifierModel.create(spec, Normalization.DEFAULT, device)) {
+      ModelBundle.write(m, BundleMetadata.of(m, name, null, Map.of(), Map.of("purpose", purpose)), file);
+    }
+    return file;
+  }
+
   private static Result measure(Options options, Consumer<String> progress) throws IOException {
     DjlDefaults.apply();
     // the device first: resolving it starts the engine quietly (see DjlDefaults), then the seed
@@ -141,11 +155,8 @@ public final class EngineBenchmark {
       Path bundle = options.bundle();
       if (bundle == null) {
         bundle = work.resolve("bench.bundle");
-        try (ScanClassifierModel m = ScanClassifierModel.create(options.spec(),
-            Normalization.DEFAULT, device)) {
-          ModelBundle.write(m, BundleMetadata.of(m, "bench-" + options.spec().architecture(),
-              null, Map.of(), Map.of("purpose", "bench engine")), bundle);
-        }
+        randomBundle(options.spec(), device, "bench-" + options.spec().architecture(), "bench engine",
+            bundle);
       }
       int largest = options.batchSizes().stream().mapToInt(Integer::intValue).max().orElse(1);
       List<Row> rows = new ArrayList<>();

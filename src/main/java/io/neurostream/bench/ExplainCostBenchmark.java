@@ -4,7 +4,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.neurostream.avro.ImageEncoding;
 import io.neurostream.avro.ModelRelease;
-import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ReleaseStatus;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.avro.ScanIdentity;
@@ -31,27 +30,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * What Grad-CAM explanations cost the classifier: one warm process (embedded broker and registry,
@@ -94,7 +81,7 @@ public final class ExplainCostBenchmark {
         common.put("metrics.port", "0");
         common.put("state.dir", o.workDir().resolve("state").toString());
         String version = ModelBundle.open(o.bundle()).metadata().version();
-        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+        try (KafkaProducer<String, byte[]> producer = BenchKafka.producer(kafka)) {
           release(producer, serde, version, o.bundle());
         }
         Map<String, String> c = new HashMap<>(common);
@@ -111,15 +98,13 @@ public final class ExplainCostBenchmark {
             ConfigSources.builder().optEnv(Map.of()).optOverrides(v).build(), new CommonKeys(),
             new VerdictKeys()));
         Serializer<ScanEvent> scans = Topics.SCANS.valueSerde(serde).serializer();
-        try (KafkaProducer<String, byte[]> producer = producer(kafka);
+        try (KafkaProducer<String, byte[]> producer = BenchKafka.producer(kafka);
             ClassifierService classifier = ClassifierService.start(classifierConfig, meters);
             VerdictService verdicts = VerdictService.startHosted(verdictConfig, meters);
             Explainer explainer = Explainer.start(verdictConfig, ExplainMode.VERDICT, meters)
                 .orElseThrow();
-            Reader reader = new Reader(kafka, serde)) {
-          while (classifier.state().orElse(null) != KafkaStreams.State.RUNNING) {
-            Thread.sleep(20);
-          }
+            BenchKafka.PredictionReader reader = new BenchKafka.PredictionReader(kafka, serde)) {
+          BenchKafka.awaitRunning(classifier);
           // warm-up with explanations on: the explainer loads its model once
           drain(classifier, producer, scans, reader, "warm", pngs);
           progress.accept("warmed up: " + pngs.size() + " scans");
@@ -150,7 +135,7 @@ public final class ExplainCostBenchmark {
 
   /** Publishes a backlog while the classifier is paused, then times its drain: scans/s, CPU s. */
   private static double[] drain(ClassifierService classifier, KafkaProducer<String, byte[]> producer,
-      Serializer<ScanEvent> scans, Reader reader, String prefix, List<byte[]> pngs)
+      Serializer<ScanEvent> scans, BenchKafka.PredictionReader reader, String prefix, List<byte[]> pngs)
       throws Exception {
     classifier.pause();
     for (int i = 0; i < pngs.size(); i++) {
@@ -192,48 +177,5 @@ public final class ExplainCostBenchmark {
     producer.send(new ProducerRecord<>(Topics.MODEL_RELEASES.name(), version,
         Topics.MODEL_RELEASES.valueSerde(serde).serializer()
             .serialize(Topics.MODEL_RELEASES.name(), release))).get();
-  }
-
-  private static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {
-    Map<String, Object> props = new HashMap<>();
-    props.put("bootstrap.servers", kafka.bootstrapServers());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-    return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-  }
-
-  /** Reads committed predictions as they arrive. */
-  private static final class Reader implements AutoCloseable {
-    private final KafkaConsumer<String, Prediction> consumer;
-    private final Set<String> seen = new HashSet<>();
-
-    Reader(EmbeddedKafka kafka, Map<String, Object> serde) {
-      Map<String, Object> props = new HashMap<>();
-      props.put("bootstrap.servers", kafka.bootstrapServers());
-      props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-          Topics.PREDICTIONS.valueSerde(serde).deserializer());
-      List<TopicPartition> parts = new ArrayList<>();
-      consumer.partitionsFor(Topics.PREDICTIONS.name())
-          .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-    }
-
-    void await(String prefix, int count) {
-      int found = (int) seen.stream().filter(k -> k.startsWith(prefix)).count();
-      while (found < count) {
-        for (ConsumerRecord<String, Prediction> r : consumer.poll(Duration.ofMillis(100))) {
-          if (r.key().startsWith(prefix) && seen.add(r.key())) {
-            found++;
-          }
-        }
-      }
-    }
-
-    @Override
-    public void close() {
-      consumer.close();
-    }
   }
 }

@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.neurostream.avro.ImageEncoding;
-import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.avro.ScanIdentity;
 import io.neurostream.config.CommonKeys;
@@ -28,26 +27,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Measures the classifier pipeline against its own engine in one run, on one machine. Each
@@ -141,12 +129,10 @@ public final class PipelineBenchmark {
         Serializer<ScanEvent> scans = Topics.SCANS.valueSerde(serde).serializer();
         ClassifierConfig config = config(o, kafka, registry);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (KafkaProducer<String, byte[]> producer = producer(kafka);
+        try (KafkaProducer<String, byte[]> producer = BenchKafka.producer(kafka);
             ClassifierService classifier = ClassifierService.start(config, meters);
-            PredictionReader reader = new PredictionReader(kafka, serde)) {
-          while (classifier.state().orElse(null) != KafkaStreams.State.RUNNING) {
-            Thread.sleep(20);
-          }
+            BenchKafka.PredictionReader reader = new BenchKafka.PredictionReader(kafka, serde)) {
+          BenchKafka.awaitRunning(classifier);
           // warm-up: one unmeasured pass of each
           rawPass(rawModel, decoded, o.batchSize());
           publish(producer, scans, "warm-", pngs);
@@ -260,14 +246,6 @@ public final class PipelineBenchmark {
         .optOverrides(overrides).build(), new CommonKeys(), new ClassifierKeys()));
   }
 
-  private static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {
-    Map<String, Object> props = new HashMap<>();
-    props.put("bootstrap.servers", kafka.bootstrapServers());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-    return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-  }
-
   private static void send(KafkaProducer<String, byte[]> producer, Serializer<ScanEvent> scans,
       String id, byte[] png, long timestamp) {
     ScanEvent scan = ScanEvent.newBuilder()
@@ -317,41 +295,5 @@ public final class PipelineBenchmark {
     }
     int i = (int) Math.ceil(q * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-  }
-
-  /** Reads committed predictions from the end of the topic as they arrive. */
-  private static final class PredictionReader implements AutoCloseable {
-    private final KafkaConsumer<String, Prediction> consumer;
-    private final Set<String> seen = new HashSet<>();
-
-    PredictionReader(EmbeddedKafka kafka, Map<String, Object> serde) {
-      Map<String, Object> props = new HashMap<>();
-      props.put("bootstrap.servers", kafka.bootstrapServers());
-      props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-          Topics.PREDICTIONS.valueSerde(serde).deserializer());
-      List<TopicPartition> parts = consumer.partitionsFor(Topics.PREDICTIONS.name()).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-    }
-
-    /** Reads until {@code count} distinct predictions with keys starting {@code prefix}. */
-    void await(String prefix, int count, Consumer<Prediction> each) {
-      int found = (int) seen.stream().filter(k -> k.startsWith(prefix)).count();
-      while (found < count) {
-        for (ConsumerRecord<String, Prediction> r : consumer.poll(Duration.ofMillis(100))) {
-          if (r.key().startsWith(prefix) && seen.add(r.key())) {
-            each.accept(r.value());
-            found++;
-          }
-        }
-      }
-    }
-
-    @Override
-    public void close() {
-      consumer.close();
-    }
   }
 }

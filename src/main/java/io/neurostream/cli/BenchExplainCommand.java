@@ -2,21 +2,15 @@ package io.neurostream.cli;
 
 import io.neurostream.bench.EngineBenchmark;
 import io.neurostream.bench.ExplainCostBenchmark;
-import io.neurostream.model.BundleMetadata;
-import io.neurostream.model.ComputeDevice;
 import io.neurostream.model.DjlDefaults;
-import io.neurostream.model.ModelBundle;
-import io.neurostream.model.ModelSpec;
-import io.neurostream.model.Normalization;
-import io.neurostream.model.ScanClassifierModel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code neurostream bench explain}: the classifier's throughput with and without Grad-CAM. */
@@ -30,15 +24,10 @@ import picocli.CommandLine.Option;
     })
 public final class BenchExplainCommand implements Callable<Integer> {
 
-  @Option(names = "--model", paramLabel = "BUNDLE",
-      description = "Bundle to serve; default: random weights of --depth at --size.")
-  Path model;
+  @Mixin BenchModelOptions model;
 
   @Option(names = "--depth", defaultValue = "18", description = "ResNet depth (default ${DEFAULT-VALUE}).")
   int depth;
-
-  @Option(names = "--size", defaultValue = "128", description = "Input size in px (default ${DEFAULT-VALUE}).")
-  int size;
 
   @Option(names = "--series", defaultValue = "10",
       description = "16-slice series in each backlog (default ${DEFAULT-VALUE}).")
@@ -55,21 +44,9 @@ public final class BenchExplainCommand implements Callable<Integer> {
     DjlDefaults.apply();
     PrintWriter err = spec.commandLine().getErr();
     Path work = Files.createTempDirectory("neurostream-bench-explain");
-    Path bundle = model;
-    if (bundle == null) {
-      ModelSpec modelSpec = ModelSpec.builder().optDepth(depth).optInputSize(size).build();
-      bundle = work.resolve("bench.bundle");
-      try (ScanClassifierModel m = ScanClassifierModel.create(modelSpec, Normalization.DEFAULT,
-          ComputeDevice.resolve("auto"))) {
-        ModelBundle.write(m, BundleMetadata.of(m, "bench-explain-" + modelSpec.architecture(),
-            null, Map.of(), Map.of("purpose", "bench explain")), bundle);
-      }
-    }
+    Path bundle = model.bundle(depth, work, spec -> "bench-explain-" + spec.architecture(), "bench explain");
     ExplainCostBenchmark.Result r = ExplainCostBenchmark.run(new ExplainCostBenchmark.Options(
-        bundle, series, repeats, work), line -> {
-          err.println("  " + line);
-          err.flush();
-        });
+        bundle, series, repeats, work), BenchProgress.to(err));
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "explain.mode=off      %7.1f scans/s (median of %d; CPU %.1f s per "
             + "drain)%n", EngineBenchmark.median(r.off()), repeats, EngineBenchmark.median(r.offCpu()));

@@ -4,6 +4,7 @@ import io.neurostream.bench.GatewayBenchmark;
 import io.neurostream.imaging.DicomWriter;
 import io.neurostream.phantom.PhantomGenerator;
 import io.neurostream.phantom.PhantomSubject;
+import io.neurostream.ops.Directories;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ public final class BenchGatewayCommand implements Callable<Integer> {
         }
       }
     } finally {
-      deleteQuietly(work);
+      Directories.deleteQuietly(work);
     }
     out.printf(Locale.ROOT, "bench gateway: %d instances per pass, %d per request, %d clients, "
         + "%d processors, medians of %d%n", instances, perRequest, clients,
@@ -146,13 +147,5 @@ public final class BenchGatewayCommand implements Callable<Integer> {
       out.add(Files.readAllBytes(jpeg));
     }
     return out;
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException e) {
-      // a temp dir left behind is harmless
-    }
   }
 }

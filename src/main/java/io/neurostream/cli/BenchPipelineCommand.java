@@ -1,25 +1,18 @@
 package io.neurostream.cli;
 
 import io.neurostream.bench.PipelineBenchmark;
-import io.neurostream.model.BundleMetadata;
-import io.neurostream.model.ComputeDevice;
 import io.neurostream.model.DjlDefaults;
 import io.neurostream.bench.EngineBenchmark;
 import io.neurostream.model.ModelBundle;
-import io.neurostream.model.ModelSpec;
-import io.neurostream.model.Normalization;
-import io.neurostream.model.ScanClassifierModel;
-import java.io.IOException;
+import io.neurostream.ops.Directories;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,15 +30,10 @@ import picocli.CommandLine.Option;
     })
 public final class BenchPipelineCommand implements Callable<Integer> {
 
-  @Option(names = "--model", paramLabel = "BUNDLE",
-      description = "Bundle to serve; default: random weights of --depth at --size.")
-  Path model;
+  @Mixin BenchModelOptions model;
 
   @Option(names = "--depth", defaultValue = "50", description = "ResNet depth (default ${DEFAULT-VALUE}).")
   int depth;
-
-  @Option(names = "--size", defaultValue = "128", description = "Input size in px (default ${DEFAULT-VALUE}).")
-  int size;
 
   @Option(names = "--scans", defaultValue = "320",
       description = "Scans in each throughput measurement (default ${DEFAULT-VALUE}).")
@@ -75,17 +63,11 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Path work = Files.createTempDirectory("neurostream-bench-pipeline");
     try {
-      Path bundle = model;
+      Path bundle = model.bundle(depth, work, spec -> "bench-" + spec.architecture() + "-" + spec.inputSize(),
+          "bench pipeline");
       String architecture;
-      if (bundle == null) {
-        ModelSpec modelSpec = ModelSpec.builder().optDepth(depth).optInputSize(size).build();
-        bundle = work.resolve("bench.bundle");
-        try (ScanClassifierModel m = ScanClassifierModel.create(modelSpec, Normalization.DEFAULT,
-            ComputeDevice.resolve("auto"))) {
-          ModelBundle.write(m, BundleMetadata.of(m, "bench-" + modelSpec.architecture() + "-" + size,
-              null, Map.of(), Map.of("purpose", "bench pipeline")), bundle);
-        }
-        architecture = modelSpec.architecture() + " @" + size + "px (random weights)";
+      if (model.model == null) {
+        architecture = model.spec(depth).architecture() + " @" + model.size + "px (random weights)";
       } else {
         var meta = ModelBundle.open(bundle).metadata();
         architecture = meta.architecture() + " @" + meta.inputShape();
@@ -94,10 +76,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
           + ", " + threads + " stream thread(s)");
       err.flush();
       PipelineBenchmark.Result r = PipelineBenchmark.run(new PipelineBenchmark.Options(
-          bundle, scans, latencyScans, batch, threads, repeats, work), line -> {
-            err.println("  " + line);
-            err.flush();
-          });
+          bundle, scans, latencyScans, batch, threads, repeats, work), BenchProgress.to(err));
       PrintWriter out = spec.commandLine().getOut();
       EngineBenchmark.environment().forEach((k, v) -> out.printf("%-28s %s%n", k, v));
       out.printf("%-28s %s%n", "model", architecture);
@@ -115,7 +94,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
       out.flush();
       return 0;
     } finally {
-      deleteRecursively(work);
+      Directories.deleteQuietly(work);
     }
   }
 
@@ -123,11 +102,5 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     return java.util.Arrays.stream(values)
         .mapToObj(v -> String.format(Locale.ROOT, "%.1f", v))
         .collect(java.util.stream.Collectors.joining(", "));
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 }

@@ -1,7 +1,6 @@
 package io.neurostream.cli;
 
 import io.neurostream.classifier.ClassifierKeys;
-import io.neurostream.config.CommonKeys;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,21 +37,16 @@ public final class ClassifierCommand implements Callable<Integer> {
       description = "Kafka Streams application id (application.id).")
   String applicationId;
 
-  @Option(names = "--metrics-port", paramLabel = "PORT",
-      description = "Port of /metrics, /live, /ready; 0 picks one (metrics.port).")
-  Integer metricsPort;
+  @Mixin ServiceOptions.MetricsPort metricsPort;
 
-  @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "Kafka Streams state directory (state.dir).")
-  Path stateDir;
+  @Mixin ServiceOptions.StateDir stateDir;
 
   @Mixin ClusterOptions cluster;
 
   @Override
   public Integer call() throws Exception {
-    return new ServiceRunner("classifier", new ClassifierProcessServices.Keys()).run(cluster.sources()
-        .optFlag(CommonKeys.METRICS_PORT.name(), metricsPort, "--metrics-port")
-        .optFlag(CommonKeys.STATE_DIR.name(), stateDir, "--state-dir")
+    return new ServiceRunner("classifier", new ClassifierProcessServices.Keys()).run(
+        stateDir.addTo(metricsPort.addTo(cluster.sources()))
         .optFlag(ClassifierKeys.MODEL_BUNDLE.name(), model, "--model")
         .optFlag(ClassifierKeys.MODEL_VERSION.name(), modelVersion, "--model-version")
         .optFlag(ClassifierKeys.NUM_STREAM_THREADS.name(), threads, "--threads")

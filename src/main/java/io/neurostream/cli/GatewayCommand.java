@@ -1,6 +1,5 @@
 package io.neurostream.cli;
 
-import io.neurostream.config.CommonKeys;
 import io.neurostream.gateway.GatewayConfig;
 import io.neurostream.gateway.GatewayKeys;
 import io.neurostream.gateway.GatewayService;
@@ -28,16 +27,13 @@ public final class GatewayCommand implements Callable<Integer> {
       description = "Port of the STOW-RS endpoint; 0 picks one (gateway.port).")
   Integer port;
 
-  @Option(names = "--metrics-port", paramLabel = "PORT",
-      description = "Port of /metrics, /live, /ready; 0 picks one (metrics.port).")
-  Integer metricsPort;
+  @Mixin ServiceOptions.MetricsPort metricsPort;
 
   @Mixin ClusterOptions cluster;
 
   @Override
   public Integer call() throws Exception {
-    return new ServiceRunner("gateway", new GatewayKeys()).run(cluster.sources()
-        .optFlag(CommonKeys.METRICS_PORT.name(), metricsPort, "--metrics-port")
+    return new ServiceRunner("gateway", new GatewayKeys()).run(metricsPort.addTo(cluster.sources())
         .optFlag(GatewayKeys.PORT.name(), port, "--port")
         .build(), GatewayConfig::from, GatewayService::start, GatewayService::awaitStopped);
   }

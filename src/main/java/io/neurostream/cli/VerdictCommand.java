@@ -1,10 +1,8 @@
 package io.neurostream.cli;
 
-import io.neurostream.config.CommonKeys;
 import io.neurostream.verdict.VerdictConfig;
 import io.neurostream.verdict.VerdictKeys;
 import io.neurostream.verdict.VerdictService;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,21 +28,16 @@ public final class VerdictCommand implements Callable<Integer> {
       description = "mean-prob or mean-log-prob (verdict.aggregation).")
   String aggregation;
 
-  @Option(names = "--metrics-port", paramLabel = "PORT",
-      description = "Port of /metrics, /live, /ready; 0 picks one (metrics.port).")
-  Integer metricsPort;
+  @Mixin ServiceOptions.MetricsPort metricsPort;
 
-  @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "Kafka Streams state directory (state.dir).")
-  Path stateDir;
+  @Mixin ServiceOptions.StateDir stateDir;
 
   @Mixin ClusterOptions cluster;
 
   @Override
   public Integer call() throws Exception {
-    return new ServiceRunner("verdict", new VerdictKeys()).run(cluster.sources()
-        .optFlag(CommonKeys.METRICS_PORT.name(), metricsPort, "--metrics-port")
-        .optFlag(CommonKeys.STATE_DIR.name(), stateDir, "--state-dir")
+    return new ServiceRunner("verdict", new VerdictKeys()).run(
+        stateDir.addTo(metricsPort.addTo(cluster.sources()))
         .optFlag(VerdictKeys.SERIES_GAP.name(), gapMs, "--gap-ms")
         .optFlag(VerdictKeys.AGGREGATION.name(), aggregation, "--aggregation")
         .build(), VerdictConfig::from, VerdictService::start, VerdictService::awaitStopped);

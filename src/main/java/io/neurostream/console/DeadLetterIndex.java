@@ -13,9 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -56,7 +54,8 @@ final class DeadLetterIndex implements AutoCloseable {
     // a dead letter wraps a whole scan: fetches must take twice the scan limit
     props.put("max.partition.fetch.bytes", 2 * Topics.MAX_SCAN_BYTES + (64 << 10));
     this.follower = new TopicFollower<>(Topics.SCANS_DLQ.name(), props, new StringDeserializer(),
-        "console-dead-letters", new Handler());
+        "console-dead-letters", new ViewFeed("dead-letter index", Topics.SCANS_DLQ.name(), LOG,
+            this::read, onChange, () -> recent.size() + " listed"));
   }
 
   DeadLetterIndex start() {
@@ -110,46 +109,25 @@ final class DeadLetterIndex implements AutoCloseable {
     counts.computeIfAbsent(s.stage(), k -> new TreeMap<>()).merge(s.errorType(), 1L, Long::sum);
   }
 
-  private final class Handler implements TopicFollower.Handler<String> {
-    @Override
-    public void onRecords(Consumer<String, byte[]> consumer,
-        ConsumerRecords<String, byte[]> records, boolean caughtUp) {
-      if (records.isEmpty()) {
-        return;
-      }
-      records.forEach(r -> {
-        if (r.value() == null) {
-          return;
-        }
-        String id = r.partition() + "-" + r.offset();
-        try {
-          DeadLetter d = deserializer.deserialize(r.topic(), r.headers(), r.value());
-          ByteBuffer original = d.getOriginalValue();
-          add(new Summary(id, r.partition(), r.offset(), r.key(), d.getSourceTopic(),
-              d.getSourcePartition(), d.getSourceOffset(), d.getStage(), d.getErrorType(),
-              d.getErrorMessage(), d.getFailedAt().toEpochMilli(),
-              original == null ? 0 : original.remaining(), List.of()));
-          rate.record(d.getFailedAt().toEpochMilli(), 0);
-        } catch (RuntimeException e) {
-          // a dead letter that is itself unreadable is still listed, so it is not lost from view
-          add(new Summary(id, r.partition(), r.offset(), r.key(), "?", -1, -1, "UNREADABLE",
-              "DEAD_LETTER_UNREADABLE", "this dead letter is not a readable DeadLetter: "
-                  + e.getMessage(), r.timestamp(), r.value().length, List.of()));
-          rate.record(r.timestamp(), 0);
-        }
-      });
-      onChange.run();
+  private void read(ConsumerRecord<String, byte[]> r) {
+    if (r.value() == null) {
+      return;
     }
-
-    @Override
-    public void onCaughtUp(Consumer<String, byte[]> consumer, List<TopicPartition> partitions) {
-      LOG.info("dead-letter index caught up: {} listed", recent.size());
-    }
-
-    @Override
-    public void onFailure(RuntimeException e) {
-      LOG.error("dead-letter index stopped following {}: {}; restart the console",
-          Topics.SCANS_DLQ.name(), e.toString(), e);
+    String id = r.partition() + "-" + r.offset();
+    try {
+      DeadLetter d = deserializer.deserialize(r.topic(), r.headers(), r.value());
+      ByteBuffer original = d.getOriginalValue();
+      add(new Summary(id, r.partition(), r.offset(), r.key(), d.getSourceTopic(),
+          d.getSourcePartition(), d.getSourceOffset(), d.getStage(), d.getErrorType(),
+          d.getErrorMessage(), d.getFailedAt().toEpochMilli(),
+          original == null ? 0 : original.remaining(), List.of()));
+      rate.record(d.getFailedAt().toEpochMilli(), 0);
+    } catch (RuntimeException e) {
+      // a dead letter that is itself unreadable is still listed, so it is not lost from view
+      add(new Summary(id, r.partition(), r.offset(), r.key(), "?", -1, -1, "UNREADABLE",
+          "DEAD_LETTER_UNREADABLE", "this dead letter is not a readable DeadLetter: "
+              + e.getMessage(), r.timestamp(), r.value().length, List.of()));
+      rate.record(r.timestamp(), 0);
     }
   }
 

@@ -1,24 +1,13 @@
 package io.neurostream.console;
 
 import io.neurostream.avro.Prediction;
-import io.neurostream.kafka.KafkaClients;
 import io.neurostream.kafka.Topics;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The most recent predictions of {@link Topics#PREDICTIONS} ({@code read_committed}): at start the
@@ -28,7 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 final class PredictionWindow implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(PredictionWindow.class);
   static final long WINDOW_MS = 10_000;
 
   /** One prediction as the pages show it. */
@@ -47,28 +35,23 @@ final class PredictionWindow implements AutoCloseable {
     }
   }
 
-  private final Map<String, Object> client;
-  private final Deserializer<Prediction> deserializer;
   private final int kept;
   private final Runnable onChange;
   private final Deque<PredictionView> recent = new ArrayDeque<>();
   private final RateWindow rate = new RateWindow(WINDOW_MS, 20_000);
-  private final Thread thread;
-  private volatile boolean running = true;
-  private volatile KafkaConsumer<String, byte[]> consumer;
-  private volatile RuntimeException failure;
+  /** Read in the current poll, not yet in {@link #recent} (the tail's thread only). */
+  private final List<PredictionView> read = new ArrayList<>();
+  private final TopicTail<Prediction> tail;
 
   PredictionWindow(Map<String, Object> client, Map<String, ?> serde, int kept, Runnable onChange) {
-    this.client = client;
-    this.deserializer = Topics.PREDICTIONS.valueSerde(serde).deserializer();
     this.kept = kept;
     this.onChange = onChange;
-    this.thread = new Thread(this::run, "console-predictions");
-    this.thread.setDaemon(true);
+    this.tail = new TopicTail<>(Topics.PREDICTIONS.name(), client,
+        Topics.PREDICTIONS.valueSerde(serde).deserializer(), kept, this::read, this::flush);
   }
 
   PredictionWindow start() {
-    thread.start();
+    tail.start();
     return this;
   }
 
@@ -84,94 +67,28 @@ final class PredictionWindow implements AutoCloseable {
   }
 
   RuntimeException failure() {
-    return failure;
+    return tail.failure();
   }
 
-  private void run() {
-    Map<String, Object> props = KafkaClients.readCommitted(client, "console-predictions");
-    props.remove("group.id");
-    try (KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer = c;
-      List<TopicPartition> partitions = partitions(c);
-      if (partitions.isEmpty()) {
-        return;
-      }
-      c.assign(partitions);
-      Map<TopicPartition, Long> begin = c.beginningOffsets(partitions);
-      Map<TopicPartition, Long> end = c.endOffsets(partitions);
-      long tail = Math.max(1, kept / partitions.size());
-      for (TopicPartition tp : partitions) {
-        c.seek(tp, Math.max(begin.get(tp), end.get(tp) - tail));
-      }
-      while (running) {
-        List<PredictionView> read = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(250))) {
-          if (r.value() == null) {
-            continue;
-          }
-          try {
-            PredictionView v = PredictionView.of(r, deserializer.deserialize(r.topic(), r.headers(),
-                r.value()));
-            read.add(v);
-            rate.record(v.predictedAt(), v.predictedAt() - v.scanTimestamp());
-          } catch (RuntimeException e) {
-            LOG.debug("prediction {}-{}@{} unreadable: {}", r.topic(), r.partition(), r.offset(),
-                e.getMessage());
-          }
-        }
-        if (!read.isEmpty()) {
-          synchronized (this) {
-            read.forEach(recent::addLast);
-            while (recent.size() > kept) {
-              recent.removeFirst();
-            }
-          }
-          onChange.run();
-        }
-      }
-    } catch (WakeupException e) {
-      if (running) {
-        failure = e;
-      }
-    } catch (RuntimeException e) {
-      failure = e;
-      LOG.error("the console stopped reading {}: {}; restart it", Topics.PREDICTIONS.name(),
-          e.toString(), e);
-    }
+  private void read(ConsumerRecord<String, byte[]> r, Prediction p) {
+    PredictionView v = PredictionView.of(r, p);
+    read.add(v);
+    rate.record(v.predictedAt(), v.predictedAt() - v.scanTimestamp());
   }
 
-  private List<TopicPartition> partitions(KafkaConsumer<?, ?> c) {
-    while (running) {
-      List<PartitionInfo> infos = c.partitionsFor(Topics.PREDICTIONS.name(), Duration.ofSeconds(30));
-      if (infos != null && !infos.isEmpty()) {
-        List<TopicPartition> tps = new ArrayList<>();
-        infos.forEach(i -> tps.add(new TopicPartition(i.topic(), i.partition())));
-        return tps;
-      }
-      LOG.warn("topic {} does not exist yet; create it (neurostream topics) — retrying",
-          Topics.PREDICTIONS.name());
-      try {
-        Thread.sleep(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return List.of();
+  private void flush() {
+    synchronized (this) {
+      read.forEach(recent::addLast);
+      while (recent.size() > kept) {
+        recent.removeFirst();
       }
     }
-    return List.of();
+    read.clear();
+    onChange.run();
   }
 
   @Override
   public void close() {
-    running = false;
-    KafkaConsumer<?, ?> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    tail.close();
   }
 }

@@ -5,18 +5,17 @@ import io.neurostream.kafka.Topics;
 import io.neurostream.release.ArtifactException;
 import io.neurostream.release.ArtifactStores;
 import io.neurostream.release.RollbackPlan;
+import io.neurostream.ops.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -74,7 +73,7 @@ final class ReleaseRollback {
     } catch (IOException e) {
       throw new UncheckedIOException("no temporary directory to verify the artifact in", e);
     } finally {
-      deleteRecursively(work);
+      Directories.deleteQuietly(work);
     }
   }
 
@@ -99,19 +98,6 @@ final class ReleaseRollback {
     } catch (RuntimeException e) {
       throw new IllegalStateException("publishing the rollback failed: " + e.getMessage()
           + "; nothing was published (one transaction); check the brokers and try again", e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException ignored) {
-      // a stray temporary directory is harmless
     }
   }
 }

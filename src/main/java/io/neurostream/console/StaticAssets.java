@@ -3,6 +3,7 @@ package io.neurostream.console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -26,13 +27,27 @@ final class StaticAssets {
 
   /** Adds the pages and {@code /assets/{name}} to {@code router}. */
   void register(Router router) {
-    router.get("/", r -> serve(r, "overview.html"))
-        .get("/releases", r -> serve(r, "releases.html"))
-        .get("/series", r -> serve(r, "series.html"))
-        .get("/dead-letters", r -> serve(r, "dead-letters.html"))
+    router.get("/", r -> page(r, "overview", "overview"))
+        .get("/releases", r -> page(r, "releases", "releases"))
+        .get("/series", r -> page(r, "series", "series"))
+        .get("/dead-letters", r -> page(r, "dead-letters", "dead letters"))
         .get("/assets/{name}", r -> serve(r, r.param("name")))
         .get("/openapi.json", r -> r.bytes(200, "application/json; charset=utf-8",
             load("/io/neurostream/console/openapi.json")));
+  }
+
+  /**
+   * A page: the head every page shares ({@code page-head.html}, with the page's title and script
+   * filled in), then the page's own {@code {name}.html}.
+   */
+  private void page(Router.Request r, String name, String title) throws IOException {
+    byte[] body = cache.computeIfAbsent("page:" + name, n -> {
+      String head = new String(load(ROOT + "page-head.html"), StandardCharsets.UTF_8)
+          .replace("{{title}}", title).replace("{{page}}", name);
+      String own = new String(load(ROOT + name + ".html"), StandardCharsets.UTF_8);
+      return (head + own).getBytes(StandardCharsets.UTF_8);
+    });
+    r.bytes(200, TYPES.get("html"), body);
   }
 
   private void serve(Router.Request r, String name) throws IOException {

@@ -8,9 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -35,13 +33,12 @@ final class StatusBoard implements AutoCloseable {
   private final Map<String, ServiceStatus> latest = new ConcurrentHashMap<>();
   private final TopicFollower<String> follower;
   private final Deserializer<ServiceStatus> deserializer;
-  private final Runnable onChange;
 
   StatusBoard(Map<String, Object> client, Map<String, ?> serde, Runnable onChange) {
     this.deserializer = Topics.SERVICE_STATUS.valueSerde(serde).deserializer();
-    this.onChange = onChange;
     this.follower = new TopicFollower<>(Topics.SERVICE_STATUS.name(), client,
-        new StringDeserializer(), "console-status", new Handler());
+        new StringDeserializer(), "console-status", new ViewFeed("status board",
+            Topics.SERVICE_STATUS.name(), LOG, this::read, onChange, () -> latest.size() + " instances"));
   }
 
   StatusBoard start() {
@@ -79,40 +76,19 @@ final class StatusBoard implements AutoCloseable {
         s.getStartedAt().toEpochMilli(), updated, stale, Map.copyOf(s.getCounters()));
   }
 
-  private final class Handler implements TopicFollower.Handler<String> {
-    @Override
-    public void onRecords(Consumer<String, byte[]> consumer,
-        ConsumerRecords<String, byte[]> records, boolean caughtUp) {
-      if (records.isEmpty()) {
-        return;
-      }
-      records.forEach(r -> {
-        if (r.key() == null) {
-          return;
-        }
-        if (r.value() == null) {
-          latest.remove(r.key());
-          return;
-        }
-        try {
-          latest.put(r.key(), deserializer.deserialize(r.topic(), r.headers(), r.value()));
-        } catch (RuntimeException e) {
-          LOG.warn("status record {}@{} is not a ServiceStatus and is ignored: {}", r.partition(),
-              r.offset(), e.getMessage());
-        }
-      });
-      onChange.run();
+  private void read(ConsumerRecord<String, byte[]> r) {
+    if (r.key() == null) {
+      return;
     }
-
-    @Override
-    public void onCaughtUp(Consumer<String, byte[]> consumer, List<TopicPartition> partitions) {
-      LOG.info("status board caught up: {} instances", latest.size());
+    if (r.value() == null) {
+      latest.remove(r.key());
+      return;
     }
-
-    @Override
-    public void onFailure(RuntimeException e) {
-      LOG.error("status board stopped following {}: {}; restart the console",
-          Topics.SERVICE_STATUS.name(), e.toString(), e);
+    try {
+      latest.put(r.key(), deserializer.deserialize(r.topic(), r.headers(), r.value()));
+    } catch (RuntimeException e) {
+      LOG.warn("status record {}@{} is not a ServiceStatus and is ignored: {}", r.partition(),
+          r.offset(), e.getMessage());
     }
   }
 

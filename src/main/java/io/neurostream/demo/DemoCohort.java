@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,5 +147,31 @@ public record DemoCohort(
   /** Subjects in the initial set. */
   public int initialSubjectCount() {
     return initialSubjects.values().stream().mapToInt(Integer::intValue).sum();
+  }
+  /** The subject's true stage by series of the stream, for scoring the verdicts. */
+  Map<String, DementiaStage> truthBySeries() {
+    Map<String, DementiaStage> truth = new HashMap<>();
+    for (StreamScan scan : stream) {
+      truth.put(scan.seriesInstanceUid(), scan.truth());
+    }
+    return truth;
+  }
+
+  /** The series each streamed scan (SOP Instance UID) belongs to. */
+  Map<String, String> seriesBySop() {
+    Map<String, String> seriesOf = new HashMap<>();
+    for (StreamScan scan : stream) {
+      seriesOf.put(scan.sopInstanceUid(), scan.seriesInstanceUid());
+    }
+    return seriesOf;
+  }
+
+  /** Subjects per stage as the console line shows them, e.g. "(3/2/2/1 Non/VeryMild/Mild/Moderate)". */
+  static String stages(Map<DementiaStage, Integer> perStage) {
+    List<String> parts = new ArrayList<>();
+    for (DementiaStage s : DementiaStage.values()) {
+      parts.add(Integer.toString(perStage.getOrDefault(s, 0)));
+    }
+    return "(" + String.join("/", parts) + " Non/VeryMild/Mild/Moderate)";
   }
 }

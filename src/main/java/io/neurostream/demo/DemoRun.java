@@ -1,38 +1,25 @@
 package io.neurostream.demo;
 
 import io.neurostream.platform.EmbeddedPlatform;
-import io.neurostream.avro.DementiaStage;
-import io.neurostream.avro.ReleaseStatus;
 import io.neurostream.classifier.ClassifierService;
+import io.neurostream.ops.Waiting;
 import io.neurostream.phantom.PhantomGenerator;
 import io.neurostream.model.DjlDefaults;
-import io.neurostream.trainer.TrainerConfig;
 import io.neurostream.trainer.TrainerService;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * published through the trainer, the classifier following releases, a PACS streaming scans and a
  * radiologist labelling a share of them, a fine-tune round and its hot-swap, then the summary and
  * the report. The demo drives the trainer's rounds itself ({@link TrainerService#requestRound()}
- * after every {@link DemoOptions#retrainAfter()} labels), so a run has a known number of rounds.
+ * after every {@link DemoOptions#retrainAfter()} labels, through its {@link ReleaseDirector}), so
+ * a run has a known number of rounds.
  */
 public final class DemoRun {
 
@@ -51,29 +39,18 @@ public final class DemoRun {
   static final String VERDICT_APPLICATION_ID = "neurostream-demo-verdict";
   /** Quiet time after which the demo's verdict stage closes a series that misses slices. */
   static final Duration VERDICT_GAP = Duration.ofSeconds(5);
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
-  private static final Duration SWAP_TIMEOUT = Duration.ofSeconds(90);
   private static final long TICK_MS = 250;
 
   private final DemoOptions o;
   private final Path work;
-  private final PrintStream console;
-  private final DemoLog log;
-  private final long started = System.nanoTime();
-  private final Map<String, Duration> phases = new LinkedHashMap<>();
+  private final DemoConsole out;
   private final ScanLedger ledger = new ScanLedger();
-  private final List<DemoReport.Note> notes = new CopyOnWriteArrayList<>();
-  private final List<DemoReport.Hold> holds = new CopyOnWriteArrayList<>();
-  private final ConcurrentLinkedQueue<ReleaseEvent> releaseQueue = new ConcurrentLinkedQueue<>();
-  private final List<ReleaseEvent> decisions = new CopyOnWriteArrayList<>();
-  private final Set<String> promotedVersions = ConcurrentHashMap.newKeySet();
+  private final List<DemoReport.Hold> holds = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Set<String> versionsAnnounced = new HashSet<>();
-  private final Map<String, String> roles = new ConcurrentHashMap<>();
+  private final ReleaseDirector releases;
   private volatile String abort;
   private volatile String phase = "starting";
-  private volatile int roundsRequested;
   private volatile int totalScans;
-  private long phaseStart = System.nanoTime();
   private long lastProgressAt;
   private ProgressLine progressLine;
 
@@ -81,19 +58,22 @@ public final class DemoRun {
   private InitialModel initial;
   private final DemoSettings settings;
   private final DemoServices services;
-  private boolean keepRunning;
+  private final boolean keepRunning;
   /** Called with the result of a kept-running demo before it lets the JVM stop. */
-  private java.util.function.Consumer<DemoResult> onResult = r -> { };
-  /** Released when a kept-running demo has stopped everything (the shutdown hook waits for it). */
-  private final java.util.concurrent.CountDownLatch stoppedAll = new java.util.concurrent.CountDownLatch(1);
+  private final Consumer<DemoResult> onResult;
+  /** Holds a kept-running demo up until Ctrl-C; its shutdown hook waits for {@link KeepRunning#stopped()}. */
+  private final KeepRunning keptRunning;
 
-  private DemoRun(DemoOptions o, Path work, DemoLog log) {
+  private DemoRun(DemoOptions o, Path work, DemoLog log, boolean keepRunning, Consumer<DemoResult> onResult) {
     this.o = o;
     this.work = work;
-    this.log = log;
+    this.out = new DemoConsole(log);
+    this.keepRunning = keepRunning;
+    this.onResult = onResult;
     this.settings = new DemoSettings(o);
-    this.services = new DemoServices(settings, this::say);
-    this.console = log.console();
+    this.services = new DemoServices(settings, out);
+    this.keptRunning = new KeepRunning(out::say);
+    this.releases = new ReleaseDirector(out, () -> services.trainer().requestRound());
   }
 
   /**
@@ -112,17 +92,13 @@ public final class DemoRun {
    * the console can be explored.
    */
   public static DemoResult run(DemoOptions options, boolean keepRunning,
-      java.util.function.Consumer<DemoResult> onResult) throws InterruptedException {
+      Consumer<DemoResult> onResult) throws InterruptedException {
     DjlDefaults.apply();
-    Path work = prepareWorkDir(options.workDir());
+    Path work = DemoWorkDir.prepare(options.workDir());
     try (DemoLog log = DemoLog.capture(work.resolve("demo.log"), options.verbose())) {
-      DemoRun run = new DemoRun(options, work, log);
-      run.keepRunning = keepRunning;
-      run.onResult = onResult;
-      return run.go();
+      return new DemoRun(options, work, log, keepRunning, onResult).go();
     }
   }
-
 
   private DemoResult go() throws InterruptedException {
     settings.check(work);
@@ -138,7 +114,7 @@ public final class DemoRun {
     Map<String, byte[]> overlays;
     String initialVersion;
     long streamStart;
-    List<ReleaseEvent> releases;
+    List<ReleaseEvent> released;
     Path report = null;
     // the broker starts while the phantoms are drawn and the initial model trains
     CompletableFuture<EmbeddedPlatform> starting =
@@ -146,14 +122,15 @@ public final class DemoRun {
     try (EmbeddedPlatform platform = platformWhenReady(starting, this::prepareModel)) {
       say("embedded Kafka at " + platform.bootstrapServers() + ", schema registry at " + platform.registryUrl()
           + ", topics created");
-      endPhase("platform start (not overlapped)");
+      out.endPhase("platform start (not overlapped)");
       InitialModel initial = this.initial;
       initialVersion = initial.version();
       try (OutcomeWatcher watcher = new OutcomeWatcher(platform.client(), platform.serdeConfig(), ledger,
-          releaseQueue::add).start();
+          releases::offer).start();
            VerdictWatcher verdicts = new VerdictWatcher(platform.client(), platform.serdeConfig()).start()) {
-        startServices(platform, initial);
-        endPhase("services");
+        services.start(new ServiceSettings(platform.bootstrapServers(), platform.registryUrl(),
+            work.resolve("state"), o.settings()), initial, releases, p -> phase = p);
+        out.endPhase("services");
 
         streamStart = System.currentTimeMillis();
         lastProgressAt = System.nanoTime();
@@ -164,23 +141,22 @@ public final class DemoRun {
              Pacs pacs = new Pacs(platform.client(), platform.serdeConfig(), ledger, radiologist, o.encoding(),
                  o.labelFraction(), o.seed())) {
           stream(pacs, cohort.stream());
-          endPhase("stream");
+          out.endPhase("stream");
           drain(watcher);
           awaitVerdicts(verdicts);
-          endPhase("drain");
+          out.endPhase("drain");
         }
         director.shutdownNow();
         director.awaitTermination(5, TimeUnit.SECONDS);
-        drainReleases();
-        releases = watcher.releases();
-        summary = DemoSummary.of(ledger.snapshot(), initialVersion, releases);
-        series = SeriesSummary.of(verdicts.latest(), truthBySeries());
+        releases.drain();
+        released = watcher.releases();
+        summary = DemoSummary.of(ledger.snapshot(), initialVersion, released);
+        series = SeriesSummary.of(verdicts.latest(), cohort.truthBySeries());
         overlays = verdicts.overlays();
         if (keepRunning) {
-          report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
-              new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes,
-                  holds), series, writeOverlays(work.resolve("report"), series, overlays));
-          holdUntilInterrupted(report, platform);
+          report = writeReport(summary, streamStart, released, series, overlays);
+          phase = "kept running";
+          keptRunning.hold(report, services.console(), platform, cohort.stream().get(0));
         }
         services.close();
       }
@@ -188,26 +164,33 @@ public final class DemoRun {
       director.shutdownNow();
       services.close();
     }
-    endPhase("shutdown");
+    out.endPhase("shutdown");
 
     if (report == null) {
-      report = DemoReport.write(work.resolve("report"), summary, ledger.snapshot(),
-          new DemoReport.Context(o.describe(), streamStart, releases, phases, elapsed(), notes, holds),
-          series, writeOverlays(work.resolve("report"), series, overlays));
+      report = writeReport(summary, streamStart, released, series, overlays);
     }
-    endPhase("report");
+    out.endPhase("report");
     if (!o.keepKafkaData()) {
-      deleteQuietly(work.resolve("kafka"));
-      deleteQuietly(work.resolve("state"));
+      DemoWorkDir.deleteQuietly(work.resolve("kafka"));
+      DemoWorkDir.deleteQuietly(work.resolve("state"));
     }
-    DemoResult result = new DemoResult(work, report, log.path(), summary, initialVersion, elapsed(), phases,
-        series);
+    DemoResult result = new DemoResult(work, report, out.logPath(), summary, initialVersion, out.elapsed(),
+        out.phases(), series);
     if (keepRunning) {
       // printed before the shutdown hook lets the JVM halt
       onResult.accept(result);
     }
-    stoppedAll.countDown();
+    keptRunning.stopped();
     return result;
+  }
+
+  private Path writeReport(DemoSummary summary, long streamStart, List<ReleaseEvent> released,
+      SeriesSummary series, Map<String, byte[]> overlays) {
+    Path dir = work.resolve("report");
+    return DemoReport.write(dir, summary, ledger.snapshot(),
+        new DemoReport.Context(o.describe(), streamStart, released, out.phases(), out.elapsed(),
+            releases.notes(), holds),
+        series, DemoOverlays.write(dir, series, overlays));
   }
 
   /** Phantoms and the initial model, while the platform starts. */
@@ -219,9 +202,9 @@ public final class DemoRun {
     totalScans = cohort.stream().size();
     say(String.format(Locale.ROOT, "%,d phantoms in phantoms/: %d subjects %s for the initial model, %d %s to "
             + "stream (%,d scans)", o.subjects() * o.slicesPerSubject(), cohort.initialSubjectCount(),
-        stages(cohort.initialSubjects()), cohort.streamSubjectCount(), stages(cohort.streamSubjects()),
-        totalScans));
-    endPhase("phantoms");
+        DemoCohort.stages(cohort.initialSubjects()), cohort.streamSubjectCount(),
+        DemoCohort.stages(cohort.streamSubjects()), totalScans));
+    out.endPhase("phantoms");
     if (o.model() != null) {
       initial = InitialModel.given(o.model());
     } else {
@@ -229,9 +212,9 @@ public final class DemoRun {
           + "initial subjects", o.depth(), o.imageSize(), o.initialEpochs(), cohort.initialSubjectCount()));
       initial = InitialModel.train(cohort, work.resolve("models"), o, System.err);
     }
-    roles.put(initial.version(), "initial");
+    releases.role(initial.version(), "initial");
     say("initial model " + initial.version() + ": " + initial.description());
-    endPhase("initial model");
+    out.endPhase("initial model");
   }
 
   /**
@@ -258,120 +241,27 @@ public final class DemoRun {
   }
 
   /**
-   * Writes the Grad-CAM overlay of each verdict's top supporting slice into {@code report/overlays};
-   * returns their report-relative names by SOP Instance UID.
-   */
-  private static Map<String, String> writeOverlays(Path report, SeriesSummary series,
-      Map<String, byte[]> overlays) {
-    Map<String, String> written = new HashMap<>();
-    try {
-      Files.createDirectories(report.resolve("overlays"));
-      for (SeriesSummary.Scored s : series.verdicts()) {
-        if (s.verdict().getSupportingSlices().isEmpty()) {
-          continue;
-        }
-        String sop = s.verdict().getSupportingSlices().get(0).getSopInstanceUid();
-        byte[] png = overlays.get(sop);
-        if (png != null) {
-          String name = "overlays/" + sop.replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
-          Files.write(report.resolve(name), png);
-          written.put(sop, name);
-        }
-      }
-    } catch (IOException e) {
-      LOG.warn("could not write the Grad-CAM overlays into {}: {}", report, e.toString());
-    }
-    return written;
-  }
-
-  /** The subject's true stage by series, for scoring the verdicts. */
-  private Map<String, DementiaStage> truthBySeries() {
-    Map<String, DementiaStage> truth = new HashMap<>();
-    for (StreamScan scan : cohort.stream()) {
-      truth.put(scan.seriesInstanceUid(), scan.truth());
-    }
-    return truth;
-  }
-
-  /**
    * After the scans: waits until every series with a prediction has a verdict, or until the gap
    * and a margin have passed without a new one.
    */
   private void awaitVerdicts(VerdictWatcher verdicts) throws InterruptedException {
     phase = "waiting for series verdicts";
     Set<String> predicted = new HashSet<>();
-    Map<String, String> seriesOf = new HashMap<>();
-    for (StreamScan scan : cohort.stream()) {
-      seriesOf.put(scan.sopInstanceUid(), scan.seriesInstanceUid());
-    }
+    Map<String, String> seriesOf = cohort.seriesBySop();
     for (ScanLedger.Scored s : ledger.snapshot().predictions()) {
       String series = seriesOf.get(s.prediction().scanId());
       if (series != null) {
         predicted.add(series);
       }
     }
-    long quietLimit = VERDICT_GAP.toNanos() + Duration.ofSeconds(30).toNanos();
-    long lastChange = System.nanoTime();
-    int lastCount = -1;
-    while (true) {
-      verdicts.check();
-      long have = verdicts.latest().stream()
-          .filter(v -> predicted.contains(v.getSeriesInstanceUid())).count();
-      if (have >= predicted.size()) {
-        say(String.format(Locale.ROOT, "%d series verdicts (%d verdict records with revisions)",
-            have, verdicts.records()));
-        return;
-      }
-      if (have != lastCount) {
-        lastCount = (int) have;
-        lastChange = System.nanoTime();
-      } else if (System.nanoTime() - lastChange > quietLimit) {
-        say(have + " of " + predicted.size() + " series have a verdict; giving up waiting (see "
-            + log.path() + ")");
-        return;
-      }
-      Thread.sleep(100);
+    long have = verdicts.awaitVerdicts(predicted, VERDICT_GAP.plus(Duration.ofSeconds(30)));
+    if (have >= predicted.size()) {
+      say(String.format(Locale.ROOT, "%d series verdicts (%d verdict records with revisions)",
+          have, verdicts.records()));
+    } else {
+      say(have + " of " + predicted.size() + " series have a verdict; giving up waiting (see "
+          + out.logPath() + ")");
     }
-  }
-
-  private void startServices(EmbeddedPlatform platform, InitialModel initial) throws InterruptedException {
-    ServiceSettings settings = new ServiceSettings(platform.bootstrapServers(), platform.registryUrl(),
-        work.resolve("state"), o.settings());
-    phase = "starting the trainer";
-    TrainerConfig trainerConfig = services.startTrainer(settings, initial.bundle());
-    say(String.format(Locale.ROOT, "trainer started (gate: promote if holdout balanced accuracy improves by "
-            + "%.2f or more%s); publishing the initial model as the first release",
-        trainerConfig.gate().minImprovement(), trainerConfig.gate().maxRecallDrop() >= 1 ? ", per-class recall "
-            + "guard off for the demo's small holdout" : String.format(Locale.ROOT,
-            ", no class's recall dropping by more than %.2f", trainerConfig.gate().maxRecallDrop())));
-    phase = "waiting for the initial release";
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (!promotedVersions.contains(initial.version())) {
-      drainReleases();
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the trainer did not publish the initial model within "
-            + START_TIMEOUT.toSeconds() + " s; see " + log.path());
-      }
-      Thread.sleep(100);
-    }
-
-    phase = "starting the classifier";
-    ClassifierService classifier = services.startClassifier(settings);
-    deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (classifier.state().orElse(KafkaStreams.State.CREATED) != KafkaStreams.State.RUNNING) {
-      KafkaStreams.State state = classifier.state().orElse(KafkaStreams.State.CREATED);
-      if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
-          || System.nanoTime() > deadline) {
-        throw new IllegalStateException("the classifier did not start (Kafka Streams " + state + "); see "
-            + log.path());
-      }
-      Thread.sleep(100);
-    }
-    services.startVerdict(settings);
-    say("classifier running, serving " + classifier.modelVersion().orElse("?") + " (metrics on :"
-        + classifier.metricsPort() + "/metrics, trainer on :" + services.trainer().opsPort() + ")");
-    phase = "starting the console";
-    services.startConsole(settings);
   }
 
   /**
@@ -397,17 +287,18 @@ public final class DemoRun {
   }
 
   private void awaitFirstDecision() throws InterruptedException {
-    if (roundsRequested == 0) {
+    if (releases.roundsRequested() == 0) {
       say("only " + ledger.progress().labels() + " labels so far; asking the trainer for a round now");
-      requestRound();
+      releases.requestRound(ledger.progress().labels());
     }
-    if (decisions.isEmpty()) {
+    if (!releases.decided()) {
       phase = "holding the rest of the stream until the trainer decides";
       say("holding the last " + (totalScans - ledger.sentCount()) + " scans until the trainer decides on round 1");
     }
     long holdFrom = System.currentTimeMillis();
     try {
-      awaitDecisionAndSwap();
+      releases.awaitFirstDecisionServed(o.decisionTimeout(),
+          () -> services.classifier().modelVersion().orElse(null), this::checkAbort, p -> phase = p);
     } finally {
       long holdTo = System.currentTimeMillis();
       if (holdTo - holdFrom > 250) { // a decision already in and swapped is no hold
@@ -416,65 +307,36 @@ public final class DemoRun {
     }
   }
 
-  private void awaitDecisionAndSwap() throws InterruptedException {
-    long deadline = System.nanoTime() + o.decisionTimeout().toNanos();
-    while (decisions.isEmpty() && System.nanoTime() < deadline) {
-      checkAbort();
-      Thread.sleep(100);
-    }
-    if (decisions.isEmpty()) {
-      say("the trainer decided nothing within " + o.decisionTimeout().toSeconds() + " s (see " + log.path()
-          + "); streaming the rest with the initial model");
-      return;
-    }
-    ReleaseEvent first = decisions.get(0);
-    if (first.status() == ReleaseStatus.PROMOTED) {
-      phase = "waiting for the classifier to swap to " + first.version();
-      long swapDeadline = System.nanoTime() + SWAP_TIMEOUT.toNanos();
-      while (!first.version().equals(services.classifier().modelVersion().orElse(null)) && System.nanoTime() < swapDeadline) {
-        checkAbort();
-        Thread.sleep(50);
-      }
-      if (!first.version().equals(services.classifier().modelVersion().orElse(null))) {
-        say("the classifier has not swapped to " + first.version() + " within " + SWAP_TIMEOUT.toSeconds()
-            + " s (see " + log.path() + "); streaming on");
-      }
-    }
-  }
-
   /** Waits until every scan sent has an outcome, giving up after a while without any progress. */
   private void drain(OutcomeWatcher watcher) throws InterruptedException {
     phase = "waiting for the last predictions";
-    int last = -1;
-    long lastChange = System.nanoTime();
-    while (ledger.pending() > 0) {
-      watcher.check();
-      int pending = ledger.pending();
-      if (pending != last) {
-        last = pending;
-        lastChange = System.nanoTime();
-      } else if (System.nanoTime() - lastChange > o.drainTimeout().toNanos()) {
-        say(pending + " scans still without an outcome after " + o.drainTimeout().toSeconds()
-            + " s without progress; giving up waiting (see " + log.path() + ")");
-        return;
+    boolean drained = Waiting.whileProgressing(() -> {
+      if (ledger.pending() > 0) {
+        watcher.check();
       }
-      Thread.sleep(100);
+      return ledger.pending();
+    }, pending -> pending == 0, o.drainTimeout(), Waiting.DEFAULT_POLL);
+    if (!drained) {
+      say(ledger.pending() + " scans still without an outcome after " + o.drainTimeout().toSeconds()
+          + " s without progress; giving up waiting (see " + out.logPath() + ")");
     }
   }
 
   /** The director's beat: decisions, swaps, round requests, the progress line. */
   private void tick(OutcomeWatcher watcher) {
     try {
-      drainReleases();
+      releases.drain();
       ScanLedger.Progress p = ledger.progress();
       for (String v : p.versions()) {
         if (versionsAnnounced.add(v) && !v.equals(p.versions().get(0))) {
-          say("hot-swap: the classifier's first prediction with " + v + " (" + roles.getOrDefault(v, "?") + ")");
+          say("hot-swap: the classifier's first prediction with " + v + " ("
+              + releases.roles().getOrDefault(v, "?") + ")");
         }
       }
-      if (roundsRequested < o.rounds() && p.labels() >= (long) o.retrainAfter() * (roundsRequested + 1)) {
-        say(p.labels() + " labels: asking the trainer for fine-tune round " + (roundsRequested + 1));
-        requestRound();
+      int rounds = releases.roundsRequested();
+      if (rounds < o.rounds() && p.labels() >= (long) o.retrainAfter() * (rounds + 1)) {
+        say(p.labels() + " labels: asking the trainer for fine-tune round " + (rounds + 1));
+        releases.requestRound(ledger.progress().labels());
       }
       ClassifierService classifier = services.classifier();
       KafkaStreams.State state = classifier == null ? null : classifier.state().orElse(null);
@@ -489,7 +351,7 @@ public final class DemoRun {
       long now = System.nanoTime();
       if (now - lastProgressAt >= o.progressInterval().toNanos()) {
         lastProgressAt = now;
-        say(progressLine.format(p, now, totalScans, roles, phaseNote()));
+        say(progressLine.format(p, now, totalScans, releases.roles(), phaseNote()));
       }
     } catch (RuntimeException e) {
       LOG.warn("demo director: {}", e.toString(), e);
@@ -498,138 +360,20 @@ public final class DemoRun {
 
   private String phaseNote() {
     String note = phase.equals("streaming") ? "" : phase;
-    if (roundsRequested > decisions.size()) {
-      note += (note.isEmpty() ? "" : " | ") + "trainer: round " + roundsRequested + " running";
+    String trainer = releases.trainerNote();
+    if (!trainer.isEmpty()) {
+      note += (note.isEmpty() ? "" : " | ") + trainer;
     }
     return note;
   }
 
-  private void requestRound() {
-    roundsRequested++;
-    notes.add(new DemoReport.Note(System.currentTimeMillis(), "round " + roundsRequested + " requested ("
-        + ledger.progress().labels() + " labels)"));
-    services.trainer().requestRound();
-  }
-
-  /** Announces releases as they are read and keeps the fine-tune decisions. */
-  private synchronized void drainReleases() {
-    for (ReleaseEvent r; (r = releaseQueue.poll()) != null; ) {
-      if (r.status() == ReleaseStatus.PROMOTED) {
-        promotedVersions.add(r.version());
-      }
-      if (!r.isFineTune()) {
-        say("release " + r.version() + " " + r.status() + ": " + r.reason());
-        continue;
-      }
-      decisions.add(r);
-      roles.putIfAbsent(r.version(), "fine-tune " + decisions.size());
-      String figures = r.balancedAccuracy().isPresent() && r.parentBalancedAccuracy().isPresent()
-          ? String.format(Locale.ROOT, " (holdout balanced accuracy %.3f -> %.3f)",
-              r.parentBalancedAccuracy().get(), r.balancedAccuracy().get())
-          : "";
-      say("trainer: fine-tuned " + r.version() + " " + r.status() + figures + ": " + r.reason());
-      if (r.status() != ReleaseStatus.PROMOTED) {
-        say("the candidate was not promoted; the classifier keeps serving " + r.parentVersion());
-      }
-    }
-  }
-
   private void checkAbort() {
     if (abort != null) {
-      throw new IllegalStateException("the demo stopped: " + abort + "; see " + log.path());
+      throw new IllegalStateException("the demo stopped: " + abort + "; see " + out.logPath());
     }
   }
 
-  /**
-   * Keeps everything up until the process is interrupted: the shutdown hook releases this thread
-   * and waits for it to stop the services, so Ctrl-C ends the demo cleanly.
-   */
-  private void holdUntilInterrupted(Path report, EmbeddedPlatform platform)
-      throws InterruptedException {
-    java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.countDown();
-      try {
-        stoppedAll.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "demo-keep-running");
-    Runtime.getRuntime().addShutdownHook(hook);
-    say("report written to " + report + "; --keep-running: everything stays up, console at "
-        + (services.console() == null ? "(not running)" : services.console().url()) + " — press Ctrl-C to stop");
-    phase = "kept running";
-    try {
-      List<String> broken = BrokenScans.send(platform.client(), platform.serdeConfig(),
-          cohort.stream().get(0));
-      say("sent " + broken.size() + " broken records " + broken + " so the console's dead-letter "
-          + "page has something to inspect and replay");
-    } catch (Exception e) {
-      LOG.warn("could not send the broken demo records: {}", e.toString());
-    }
-    stop.await();
-    say("stopping");
-  }
-
-  private void endPhase(String name) {
-    long now = System.nanoTime();
-    phases.put(name, Duration.ofNanos(now - phaseStart));
-    phaseStart = now;
-  }
-
-  private Duration elapsed() {
-    return Duration.ofNanos(System.nanoTime() - started);
-  }
-
-  private synchronized void say(String line) {
-    long s = elapsed().toSeconds();
-    String stamped = String.format(Locale.ROOT, "[%2d:%02d] %s", s / 60, s % 60, line);
-    console.println(stamped);
-    console.flush();
-    log.record("demo | " + stamped);
-  }
-
-  private static String stages(Map<DementiaStage, Integer> perStage) {
-    List<String> parts = new ArrayList<>();
-    for (DementiaStage s : DementiaStage.values()) {
-      parts.add(Integer.toString(perStage.getOrDefault(s, 0)));
-    }
-    return "(" + String.join("/", parts) + " Non/VeryMild/Mild/Moderate)";
-  }
-
-  private static Path prepareWorkDir(Path requested) {
-    try {
-      if (requested == null) {
-        return Files.createTempDirectory("neurostream-demo-").toAbsolutePath();
-      }
-      Path dir = requested.toAbsolutePath();
-      if (Files.exists(dir)) {
-        if (!Files.isDirectory(dir)) {
-          throw new IllegalArgumentException("--work-dir " + dir + " is a file; choose a directory");
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-          if (entries.findAny().isPresent()) {
-            throw new IllegalArgumentException("--work-dir " + dir + " is not empty; choose a new directory "
-                + "(every demo starts from a fresh broker) or delete it");
-          }
-        }
-      }
-      return Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the work dir: " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      LOG.debug("could not delete {}: {}", dir, e.toString());
-    }
+  private void say(String line) {
+    out.say(line);
   }
 }

@@ -9,6 +9,7 @@ import io.neurostream.config.CommonKeys;
 import io.neurostream.console.ConsoleConfig;
 import io.neurostream.console.ConsoleKeys;
 import io.neurostream.console.ConsoleService;
+import io.neurostream.ops.Waiting;
 import io.neurostream.trainer.TrainerConfig;
 import io.neurostream.trainer.TrainerKeys;
 import io.neurostream.trainer.TrainerService;
@@ -18,18 +19,22 @@ import io.neurostream.verdict.VerdictService;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The services a demo runs in its JVM (trainer, classifier, verdict stage, console), started with
  * the demo's settings and stopped together.
  */
 final class DemoServices implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   private final DemoSettings demo;
-  private final Consumer<String> say;
+  private final DemoConsole out;
   /** Enables the console's rollback and replay for this run only; printed with its URL. */
   private final String adminToken = HexFormat.of().formatHex(randomBytes());
   private TrainerService trainer;
@@ -37,9 +42,52 @@ final class DemoServices implements AutoCloseable {
   private VerdictService verdict;
   private ConsoleService webConsole;
 
-  DemoServices(DemoSettings demo, Consumer<String> say) {
+  DemoServices(DemoSettings demo, DemoConsole out) {
     this.demo = demo;
-    this.say = say;
+    this.out = out;
+  }
+
+  /**
+   * Starts the services in order: the trainer, which publishes the initial model as the first
+   * release; once that release is read, the classifier, and once it runs, the verdict stage and
+   * the console.
+   *
+   * @param phase told what the start is waiting for, for the progress line
+   * @throws IllegalStateException when the initial release or the classifier does not come up
+   */
+  void start(ServiceSettings settings, InitialModel initial, ReleaseDirector releases, Consumer<String> phase)
+      throws InterruptedException {
+    phase.accept("starting the trainer");
+    TrainerConfig trainerConfig = startTrainer(settings, initial.bundle());
+    out.say(String.format(Locale.ROOT, "trainer started (gate: promote if holdout balanced accuracy improves by "
+            + "%.2f or more%s); publishing the initial model as the first release",
+        trainerConfig.gate().minImprovement(), trainerConfig.gate().maxRecallDrop() >= 1 ? ", per-class recall "
+            + "guard off for the demo's small holdout" : String.format(Locale.ROOT,
+            ", no class's recall dropping by more than %.2f", trainerConfig.gate().maxRecallDrop())));
+    phase.accept("waiting for the initial release");
+    if (!Waiting.until(() -> releases.promoted(initial.version()), START_TIMEOUT)) {
+      throw new IllegalStateException("the trainer did not publish the initial model within "
+          + START_TIMEOUT.toSeconds() + " s; see " + out.logPath());
+    }
+
+    phase.accept("starting the classifier");
+    ClassifierService started = startClassifier(settings);
+    if (!Waiting.until(() -> {
+      KafkaStreams.State state = started.state().orElse(KafkaStreams.State.CREATED);
+      if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+        throw new IllegalStateException("the classifier did not start (Kafka Streams " + state + "); see "
+            + out.logPath());
+      }
+      return state == KafkaStreams.State.RUNNING;
+    }, START_TIMEOUT)) {
+      throw new IllegalStateException("the classifier did not start (Kafka Streams "
+          + started.state().orElse(KafkaStreams.State.CREATED) + "); see " + out.logPath());
+    }
+    startVerdict(settings);
+    out.say("classifier running, serving " + started.modelVersion().orElse("?") + " (metrics on :"
+        + started.metricsPort() + "/metrics, trainer on :" + trainer.opsPort() + ")");
+    phase.accept("starting the console");
+    startConsole(settings);
   }
 
   TrainerConfig startTrainer(ServiceSettings settings, Path initialBundle) {
@@ -75,7 +123,7 @@ final class DemoServices implements AutoCloseable {
       webConsole = ConsoleService.start(ConsoleConfig.from(settings.load(s, new CommonKeys(),
           new ConsoleKeys())), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
-    say.accept("console at " + webConsole.url() + " (live overview, releases, predictions, dead letters; "
+    out.say("console at " + webConsole.url() + " (live overview, releases, predictions, dead letters; "
         + "admin token for rollback and replay: " + adminToken + ")");
   }
 

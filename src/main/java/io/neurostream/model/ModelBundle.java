@@ -14,13 +14,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 import java.util.zip.ZipFile;
+import io.neurostream.ops.Directories;
 
 /**
  * A trained model as one file, ready to ship (through Kafka in chunks, or as a file): a zip archive
@@ -94,7 +93,7 @@ public final class ModelBundle {
       throw new ModelBundleException("writing bundle " + file + " failed: " + e.getMessage(), e);
     } finally {
       deleteQuietly(partial);
-      deleteRecursively(work);
+      Directories.deleteQuietly(work);
     }
   }
 
@@ -156,7 +155,7 @@ public final class ModelBundle {
     } catch (IOException e) {
       throw new ModelBundleException("loading model bundle " + path + " failed: " + e.getMessage(), e);
     } finally {
-      deleteRecursively(work);
+      Directories.deleteQuietly(work);
     }
   }
 
@@ -240,17 +239,6 @@ public final class ModelBundle {
       } catch (IOException ignored) {
         // a stray temporary file is harmless
       }
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(ModelBundle::deleteQuietly);
-    } catch (IOException ignored) {
-      // a stray temporary directory is harmless
     }
   }
 }

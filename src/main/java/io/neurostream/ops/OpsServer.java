@@ -106,7 +106,11 @@ public final class OpsServer implements AutoCloseable {
     respond(ex, status.ok() ? 200 : 503, "text/plain; charset=utf-8", status.detail() + "\n");
   }
 
-  private static void respond(HttpExchange ex, int code, String type, String body)
+  /**
+   * Sends {@code body} as the whole response (headers only for HEAD) and closes the exchange; for
+   * the handlers services add with {@link #route}.
+   */
+  public static void respond(HttpExchange ex, int code, String type, String body)
       throws IOException {
     try (ex) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

@@ -8,6 +8,7 @@ import io.neurostream.release.RollbackPlan;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.model.ModelBundleException;
+import io.neurostream.ops.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +18,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * What an operator does with releases ({@code neurostream models ...}): read the history, publish
@@ -114,7 +113,7 @@ public final class ReleaseOperations implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to " + dir + ": " + e.getMessage(), e);
     } finally {
-      deleteRecursively(work);
+      Directories.deleteQuietly(work);
     }
   }
 
@@ -126,7 +125,7 @@ public final class ReleaseOperations implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      deleteRecursively(work);
+      Directories.deleteQuietly(work);
     }
   }
 
@@ -155,19 +154,6 @@ public final class ReleaseOperations implements AutoCloseable {
           config.publishMaxBytesPerSecond());
     }
     return publisher;
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException ignored) {
-      // a stray temporary directory is harmless
-    }
   }
 
   @Override

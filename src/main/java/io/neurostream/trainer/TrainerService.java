@@ -9,7 +9,6 @@ import io.neurostream.release.ArtifactStores;
 import io.neurostream.kafka.KafkaClients;
 import io.neurostream.kafka.StatusPublisher;
 import io.neurostream.kafka.Topics;
-import io.neurostream.model.BundleMetadata;
 import io.neurostream.model.DjlDefaults;
 import io.neurostream.model.ModelBundle;
 import io.neurostream.ops.HealthCheck;
@@ -18,20 +17,15 @@ import io.neurostream.ops.Watchdog;
 import io.neurostream.ops.WritableDirectory;
 import io.neurostream.training.BackboneFeatureCache;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +45,7 @@ public final class TrainerService implements AutoCloseable {
   private static final Duration TICK = Duration.ofSeconds(1);
   /** How stale the release history may be for the schedule (a round re-reads it first). */
   private static final Duration HISTORY_REFRESH = Duration.ofSeconds(15);
-  private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
-  private static final int ROUND_REPORTS_KEPT = 20;
+  private static final String TEXT = "text/plain; charset=utf-8";
 
   private final TrainerConfig config;
   private final TrainerMetrics metrics;
@@ -63,21 +56,17 @@ public final class TrainerService implements AutoCloseable {
   private final AtomicBoolean roundRunning = new AtomicBoolean();
   private volatile long roundStartedNanos;
   private final Watchdog watchdog;
-  /** Records published by this process that the topic may not show yet (loop thread only). */
-  private final List<ModelRelease> publishedHere = new java.util.ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile boolean failed;
-  private volatile ReleaseHistory history;
   private volatile int newLabels;
-  private Instant historyReadAt = Instant.EPOCH;
   /** Label records read when a round last could not run or failed: wait for more before retrying. */
   private long blockedAtRecords = -1;
 
   private OpsServer ops;
   private StatusPublisher status;
   private LabelFollower follower;
-  private ReleasePublisher publisher;
+  private ReleaseTracker releases;
   private Admin admin;
   private BundleCache bundles;
   private TrainingRound round;
@@ -122,9 +111,9 @@ public final class TrainerService implements AutoCloseable {
     Map<String, Object> client = config.common().kafkaProperties();
     Map<String, Object> serde = config.common().serdeConfig();
     // opening the producer aborts whatever a killed predecessor left open
-    publisher = new ReleasePublisher(client,
+    releases = new ReleaseTracker(client, serde, new ReleasePublisher(client,
         Topics.MODEL_RELEASES.valueSerde(serde).serializer(), config.transactionalId(),
-        config.artifacts(), config.chunkBytes(), config.publishMaxBytesPerSecond());
+        config.artifacts(), config.chunkBytes(), config.publishMaxBytesPerSecond()));
     admin = Admin.create(client);
     Path state = config.stateDir();
     bundles = new BundleCache(state.resolve("bundles"), new ArtifactStores(client, Duration.ofMinutes(5)));
@@ -202,11 +191,11 @@ public final class TrainerService implements AutoCloseable {
   private void tick() {
     boolean requested = trainNow.getAndSet(false);
     Instant now = Instant.now();
-    if (history == null || requested || now.isAfter(historyReadAt.plus(HISTORY_REFRESH))) {
-      refreshHistory();
+    if (requested || releases.stale(now, HISTORY_REFRESH)) {
+      releases.refresh();
     }
     LabeledSet.Snapshot snapshot = labels.snapshot();
-    ReleaseHistory h = history;
+    ReleaseHistory h = releases.history();
     newLabels = snapshot.newSince(h.labelOffsetsSeen());
     Optional<ModelRelease> served = h.served();
     served.ifPresent(r -> metrics.served(r.getMetrics().getOrDefault("balanced_accuracy", Double.NaN)));
@@ -235,9 +224,9 @@ public final class TrainerService implements AutoCloseable {
     long deadline = started + config.maxRound().toNanos();
     String outcome = "failed";
     try {
-      refreshHistory(); // the freshest served release (an operator may just have rolled back)
-      ReleaseHistory h = history;
-      String version = nextVersion(h);
+      releases.refresh(); // the freshest served release (an operator may just have rolled back)
+      ReleaseHistory h = releases.history();
+      String version = ReleaseTracker.nextVersion(h);
       LOG.info("round {} starts: {}; {} labeled scans ({} new)", version, trigger,
           snapshot.entries().size(), newLabels);
       TrainingRound.Result result;
@@ -251,14 +240,14 @@ public final class TrainerService implements AutoCloseable {
         result = round.fineTune(snapshot, served.get(), current, version, trigger, newLabels, deadline);
       }
       LOG.info("round {} publishing: {}", version, result.draft().status());
-      ModelRelease published = publish(result);
+      ModelRelease published = releases.publish(result);
       outcome = published.getStatus() == ReleaseStatus.PROMOTED ? "promoted" : "rejected";
-      refreshHistory();
-      ArtifactRetention.apply(history, config.releasesKeep(), config.artifacts(), admin);
+      releases.refresh();
+      ArtifactRetention.apply(releases.history(), config.releasesKeep(), config.artifacts(), admin);
       if (published.getStatus() == ReleaseStatus.PROMOTED) {
         bundles.keep(published, result.bundle().path()); // the next round starts from it
       }
-      cleanUp(result.bundle().path());
+      RoundReports.cleanUp(config.stateDir(), result.bundle().path());
       LOG.info("round {} done: {} in {} s", version, published.getStatus(),
           (System.nanoTime() - started) / 1_000_000_000L);
       blockedAtRecords = -1;
@@ -285,7 +274,7 @@ public final class TrainerService implements AutoCloseable {
     long started = System.nanoTime();
     try {
       ModelBundle bundle = ModelBundle.open(file);
-      if (history.find(bundle.metadata().version()).isPresent()) {
+      if (releases.history().find(bundle.metadata().version()).isPresent()) {
         LOG.warn("trainer.bootstrap.bundle {} has version {}, which was released before and is no "
             + "longer served; not republishing it (roll back with neurostream models rollback)",
             file, bundle.metadata().version());
@@ -293,8 +282,8 @@ public final class TrainerService implements AutoCloseable {
         return;
       }
       TrainingRound.Result result = round.adopt(bundle, snapshot, file);
-      publish(result);
-      refreshHistory();
+      releases.publish(result);
+      releases.refresh();
       metrics.round("promoted", Duration.ofNanos(System.nanoTime() - started));
     } catch (ReleasePublisher.FencedException e) {
       throw e;
@@ -313,76 +302,20 @@ public final class TrainerService implements AutoCloseable {
     }
   }
 
-  private void refreshHistory() {
-    ReleaseHistory read = ReleaseHistory.read(Topics.MODEL_RELEASES.name(),
-        config.common().kafkaProperties(),
-        Topics.MODEL_RELEASES.valueSerde(config.common().serdeConfig()).deserializer(), READ_TIMEOUT);
-    publishedHere.removeIf(p -> read.records().stream().anyMatch(r -> ReleaseHistory.sameRecord(r, p)));
-    history = read.including(publishedHere);
-    historyReadAt = Instant.now();
-  }
-
-  /** Publishes and remembers the record until the topic shows it. */
-  private ModelRelease publish(TrainingRound.Result result) {
-    ModelRelease published = publisher.publish(result.bundle(), result.draft());
-    publishedHere.add(published);
-    return published;
-  }
-
-  /** A time-based version not used before, e.g. {@code 20261126-232400} or {@code ...-2}. */
-  static String nextVersion(ReleaseHistory history) {
-    String base = BundleMetadata.newVersion();
-    String v = base;
-    for (int n = 2; history.find(v).isPresent(); n++) {
-      v = base + "-" + n;
-    }
-    return v;
-  }
-
-  /** Drops the round's bundle if still there (it is published now) and old reports. */
-  private void cleanUp(Path roundBundle) {
-    try {
-      Files.deleteIfExists(roundBundle);
-      Path rounds = config.stateDir().resolve("rounds");
-      List<Path> dirs;
-      try (Stream<Path> s = Files.list(rounds)) {
-        dirs = s.sorted(Comparator.comparing(Path::getFileName).reversed()).toList();
-      }
-      for (int i = ROUND_REPORTS_KEPT; i < dirs.size(); i++) {
-        try (Stream<Path> walk = Files.walk(dirs.get(i))) {
-          for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(p);
-          }
-        }
-      }
-    } catch (IOException e) {
-      LOG.debug("cleaning up round reports: {}", e.toString());
-    }
-  }
-
   private void handleTrainNow(HttpExchange ex) throws IOException {
     try (ex) {
       if (!"POST".equalsIgnoreCase(ex.getRequestMethod())) {
-        respond(ex, 405, "use POST /train-now\n");
+        OpsServer.respond(ex, 405, TEXT, "use POST /train-now\n");
         return;
       }
       if (!follower.caughtUp()) {
-        respond(ex, 503, "the trainer is still reading the labels topic; try again shortly\n");
+        OpsServer.respond(ex, 503, TEXT, "the trainer is still reading the labels topic; try again shortly\n");
         return;
       }
       boolean busy = roundRunning.get();
       requestRound();
-      respond(ex, 202, "round requested" + (busy ? " (after the one running now)" : "") + "; "
+      OpsServer.respond(ex, 202, TEXT, "round requested" + (busy ? " (after the one running now)" : "") + "; "
           + labels.size() + " labeled scans, " + newLabels + " new\n");
-    }
-  }
-
-  private static void respond(HttpExchange ex, int code, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    ex.sendResponseHeaders(code, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
     }
   }
 
@@ -400,7 +333,7 @@ public final class TrainerService implements AutoCloseable {
 
   private StatusPublisher.Snapshot statusSnapshot() {
     HealthCheck.Status ready = readiness();
-    ReleaseHistory h = history;
+    ReleaseHistory h = releases == null ? null : releases.history();
     return new StatusPublisher.Snapshot(
         h == null ? Optional.empty() : h.served().map(ModelRelease::getVersion), ready.ok(),
         ready.detail(), Map.of("labels", (double) labels.size(), "labels_new", (double) newLabels));
@@ -412,6 +345,7 @@ public final class TrainerService implements AutoCloseable {
   }
 
   private HealthCheck.Status readiness() {
+    ReleaseHistory history = releases == null ? null : releases.history();
     if (follower == null || !follower.caughtUp() || history == null) {
       return HealthCheck.Status.down("reading the labels and releases topics");
     }
@@ -442,8 +376,8 @@ public final class TrainerService implements AutoCloseable {
     if (follower != null) {
       follower.close();
     }
-    if (publisher != null) {
-      publisher.close();
+    if (releases != null) {
+      releases.close();
     }
     if (admin != null) {
       admin.close(Duration.ofSeconds(5));

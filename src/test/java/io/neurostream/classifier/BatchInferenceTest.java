@@ -10,7 +10,7 @@ import io.neurostream.imaging.GrayImage;
 import io.neurostream.imaging.LargePngs;
 import io.neurostream.imaging.TransferSyntax;
 import io.neurostream.kafka.Topics;
-import io.neurostream.platform.registry.EmbeddedSchemaRegistry;
+import io.neurostream.platform.InMemoryRegistry;
 import io.neurostream.serde.AvroSerdes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,27 +19,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The per-batch pixel budget and the subsampled decoding of large slices (issue 13 B). */
 class BatchInferenceTest {
 
-  private static EmbeddedSchemaRegistry registry;
-  private static Map<String, Object> serdeConfig;
-
-  @BeforeAll
-  static void startRegistry() {
-    registry = EmbeddedSchemaRegistry.startInMemory(0);
-    serdeConfig = Map.of("schema.registry.url", registry.url());
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
+  @RegisterExtension static final InMemoryRegistry registry = new InMemoryRegistry();
 
   private static TopologySettings settings(long maxPixels) {
     Map<String, String> m = new HashMap<>();
@@ -49,7 +36,7 @@ class BatchInferenceTest {
 
   private static List<BufferedScan> buffered(List<ScanEvent> scans) {
     Serializer<ScanEvent> serializer =
-        AvroSerdes.specific(ScanEvent.class, serdeConfig, false).serializer();
+        AvroSerdes.specific(ScanEvent.class, registry.serdeConfig(), false).serializer();
     List<BufferedScan> out = new ArrayList<>();
     long offset = 0;
     for (ScanEvent scan : scans) {
@@ -61,7 +48,7 @@ class BatchInferenceTest {
   }
 
   private static BatchInference inference(TopologySettings settings, FakeScanModel model) {
-    return new BatchInference(new ScanReader(Topics.SCANS.valueSerde(serdeConfig).deserializer(),
+    return new BatchInference(new ScanReader(Topics.SCANS.valueSerde(registry.serdeConfig()).deserializer(),
         settings), settings, new ModelHolder(model), ClassifierMetrics.discarding());
   }
 

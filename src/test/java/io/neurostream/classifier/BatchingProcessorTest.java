@@ -5,62 +5,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.kafka.Topics;
-import io.neurostream.platform.registry.EmbeddedSchemaRegistry;
+import io.neurostream.platform.InMemoryRegistry;
 import io.neurostream.serde.AvroSerdes;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class BatchingProcessorTest {
 
-  private static EmbeddedSchemaRegistry registry;
-  private static Map<String, Object> serdeConfig;
-
-  @BeforeAll
-  static void startRegistry() {
-    registry = EmbeddedSchemaRegistry.startInMemory(0);
-    serdeConfig = Map.of("schema.registry.url", registry.url());
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
+  @RegisterExtension static final InMemoryRegistry registry = new InMemoryRegistry();
 
   @Test
   void shouldClassifyScansRestoredInTheBufferAtTheFirstPunctuationAndEmptyIt() {
     // given a buffer restored with three scans that were committed but not yet classified
     TopologySettings settings = TopologySettings.defaults().withBatch(32, 50);
     MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
-    KeyValueStore<Long, BufferedScan> store = Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(ClassifierTopology.BUFFER_STORE), Serdes.Long(),
-            BufferedScan.serde())
-        .withLoggingDisabled()
-        .build();
-    store.init(context.getStateStoreContext(), store);
-    context.addStateStore(store);
-    Serializer<ScanEvent> serializer =
-        AvroSerdes.specific(ScanEvent.class, serdeConfig, false).serializer();
+    KeyValueStore<Long, BufferedScan> store = store(context);
+    Serializer<ScanEvent> serializer = scanSerializer();
     for (long offset = 5; offset < 8; offset++) {
-      ScanEvent scan = ClassifierScans.png(ClassifierScans.uid((int) offset), 32, 0.1f);
-      store.put(offset, new BufferedScan(Topics.SCANS.name(), 0, offset, 1000L + offset,
-          scan.getIdentity().getSopInstanceUid().getBytes(),
-          serializer.serialize(Topics.SCANS.name(), scan)));
+      store.put(offset, buffered(serializer, offset, (int) offset, 1000L + offset));
     }
     FakeScanModel model = new FakeScanModel("v1");
-    ClassifierMetrics metrics = ClassifierMetrics.discarding();
-    ScanReader reader = new ScanReader(
-        Topics.SCANS.valueSerde(serdeConfig).deserializer(), settings);
-    BatchingProcessor processor = new BatchingProcessor(ClassifierTopology.BUFFER_STORE, settings,
-        new BatchInference(reader, settings, new ModelHolder(model), metrics), metrics,
-        "predictions", "dead-letters");
+    BatchingProcessor processor = unstarted(settings, model);
 
     // when the processor starts and its first punctuation fires, before the delay has passed
     context.setCurrentSystemTimeMs(2000L);
@@ -85,8 +56,7 @@ class BatchingProcessorTest {
     // given two partitions' batchers on one stream thread, batches of 4
     TopologySettings settings = TopologySettings.defaults().withBatch(4, 10_000);
     FakeScanModel model = new FakeScanModel("v1");
-    Serializer<ScanEvent> serializer =
-        AvroSerdes.specific(ScanEvent.class, serdeConfig, false).serializer();
+    Serializer<ScanEvent> serializer = scanSerializer();
     MockProcessorContext<Object, Object> contextA = new MockProcessorContext<>();
     MockProcessorContext<Object, Object> contextB = new MockProcessorContext<>();
     BatchingProcessor a = processor(contextA, settings, model);
@@ -122,8 +92,7 @@ class BatchingProcessorTest {
     // given batches of 8 and a delay of 50 ms (punctuation every 10 ms)
     TopologySettings settings = TopologySettings.defaults().withBatch(8, 50);
     FakeScanModel model = new FakeScanModel("v1");
-    Serializer<ScanEvent> serializer =
-        AvroSerdes.specific(ScanEvent.class, serdeConfig, false).serializer();
+    Serializer<ScanEvent> serializer = scanSerializer();
     MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
     BatchingProcessor p = processor(context, settings, model);
     var tick = context.scheduledPunctuators().get(0).getPunctuator();
@@ -157,8 +126,7 @@ class BatchingProcessorTest {
     // given batches of 48 and a delay of 50 ms, and a scan every 5 ms
     TopologySettings settings = TopologySettings.defaults().withBatch(48, 50);
     FakeScanModel model = new FakeScanModel("v1");
-    Serializer<ScanEvent> serializer =
-        AvroSerdes.specific(ScanEvent.class, serdeConfig, false).serializer();
+    Serializer<ScanEvent> serializer = scanSerializer();
     MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
     BatchingProcessor p = processor(context, settings, model);
     var tick = context.scheduledPunctuators().get(0).getPunctuator();
@@ -185,6 +153,15 @@ class BatchingProcessorTest {
 
   private static BatchingProcessor processor(MockProcessorContext<Object, Object> context,
       TopologySettings settings, FakeScanModel model) {
+    store(context);
+    BatchingProcessor p = unstarted(settings, model);
+    context.setCurrentSystemTimeMs(0);
+    p.init(context);
+    return p;
+  }
+
+  /** The buffer store, registered with {@code context}. */
+  private static KeyValueStore<Long, BufferedScan> store(MockProcessorContext<Object, Object> context) {
     KeyValueStore<Long, BufferedScan> store = Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(ClassifierTopology.BUFFER_STORE), Serdes.Long(),
             BufferedScan.serde())
@@ -192,24 +169,33 @@ class BatchingProcessorTest {
         .build();
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
+    return store;
+  }
+
+  /** A processor over the buffer store, not yet initialised. */
+  private static BatchingProcessor unstarted(TopologySettings settings, FakeScanModel model) {
     ClassifierMetrics metrics = ClassifierMetrics.discarding();
     ScanReader reader = new ScanReader(
-        Topics.SCANS.valueSerde(serdeConfig).deserializer(), settings);
-    BatchingProcessor p = new BatchingProcessor(ClassifierTopology.BUFFER_STORE, settings,
+        Topics.SCANS.valueSerde(registry.serdeConfig()).deserializer(), settings);
+    return new BatchingProcessor(ClassifierTopology.BUFFER_STORE, settings,
         new BatchInference(reader, settings, new ModelHolder(model), metrics), metrics,
         "predictions", "dead-letters");
-    context.setCurrentSystemTimeMs(0);
-    p.init(context);
-    return p;
+  }
+
+  private static Serializer<ScanEvent> scanSerializer() {
+    return AvroSerdes.specific(ScanEvent.class, registry.serdeConfig(), false).serializer();
+  }
+
+  private static BufferedScan buffered(Serializer<ScanEvent> serializer, long offset, int id, long timestamp) {
+    ScanEvent scan = ClassifierScans.png(ClassifierScans.uid(id), 32, 0.1f);
+    return new BufferedScan(Topics.SCANS.name(), 0, offset, timestamp,
+        scan.getIdentity().getSopInstanceUid().getBytes(),
+        serializer.serialize(Topics.SCANS.name(), scan));
   }
 
   private static org.apache.kafka.streams.processor.api.Record<Long, BufferedScan> record(
       Serializer<ScanEvent> serializer, long offset, int id) {
-    ScanEvent scan = ClassifierScans.png(ClassifierScans.uid(id), 32, 0.1f);
-    BufferedScan buffered = new BufferedScan(Topics.SCANS.name(), 0, offset, 1000L,
-        scan.getIdentity().getSopInstanceUid().getBytes(),
-        serializer.serialize(Topics.SCANS.name(), scan));
-    return new org.apache.kafka.streams.processor.api.Record<>(offset, buffered, 1000L);
+    return new org.apache.kafka.streams.processor.api.Record<>(offset,
+        buffered(serializer, offset, id, 1000L), 1000L);
   }
-
 }

@@ -45,16 +45,8 @@ class ClassifierCrashIT {
   }
 
   private ClassifierProcess classifier() throws Exception {
-    return ClassifierProcess.start(LOG, List.of("-Xmx768m"), List.of(
-        "--bootstrap", stack.bootstrap(),
-        "--registry", stack.registryUrl(),
-        "--model", bundle.toString(),
-        "--application-id", APP,
-        "--state-dir", dir.resolve("state").toString(),
-        // a restart takes the crashed member's place at once instead of after its session
-        "--set", "main.consumer.group.instance.id=" + APP + "-instance",
-        "--set", "transaction.timeout.ms=20000",
-        "--set", "inference.max.ms.per.image=200"));
+    return ClassifierProcess.start(LOG, List.of("-Xmx768m"),
+        ClassifierProcess.crashTestArgs(stack, bundle, APP, dir.resolve("state")));
   }
 
   @Test

@@ -39,6 +39,25 @@ public final class ClassifierProcess implements AutoCloseable {
   }
 
   /**
+   * The arguments of a classifier that survives hard kills as the crash tests need it: on {@code
+   * stack}, serving {@code bundle}, with a static group membership (a restart takes the crashed
+   * member's place at once instead of after its session), short transactions and a per-image
+   * inference bound; tests add their own after these.
+   */
+  public static List<String> crashTestArgs(io.neurostream.platform.KafkaStack stack, Path bundle,
+      String applicationId, Path stateDir) {
+    return new ArrayList<>(List.of(
+        "--bootstrap", stack.bootstrap(),
+        "--registry", stack.registryUrl(),
+        "--model", bundle.toString(),
+        "--application-id", applicationId,
+        "--state-dir", stateDir.toString(),
+        "--set", "main.consumer.group.instance.id=" + applicationId + "-instance",
+        "--set", "transaction.timeout.ms=20000",
+        "--set", "inference.max.ms.per.image=200"));
+  }
+
+  /**
    * Starts a classifier.
    *
    * @param log file receiving the child's stdout and stderr (appended)

@@ -7,7 +7,7 @@ import io.neurostream.avro.ImageEncoding;
 import io.neurostream.avro.Prediction;
 import io.neurostream.avro.ScanEvent;
 import io.neurostream.kafka.Topics;
-import io.neurostream.platform.registry.EmbeddedSchemaRegistry;
+import io.neurostream.platform.InMemoryRegistry;
 import io.neurostream.serde.AvroSerdes;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -25,15 +25,13 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ClassifierTopologyTest {
 
-  private static EmbeddedSchemaRegistry registry;
-  private static Map<String, Object> serdeConfig;
+  @RegisterExtension static final InMemoryRegistry registry = new InMemoryRegistry();
 
   private final ClassifierMetrics metrics = ClassifierMetrics.discarding();
   private TopologyTestDriver driver;
@@ -41,17 +39,6 @@ class ClassifierTopologyTest {
   private TestOutputTopic<String, Prediction> predictions;
   private TestOutputTopic<String, DeadLetter> deadLetters;
   private Serializer<ScanEvent> scanSerializer;
-
-  @BeforeAll
-  static void startRegistry() {
-    registry = EmbeddedSchemaRegistry.startInMemory(0);
-    serdeConfig = Map.of("schema.registry.url", registry.url());
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
 
   @AfterEach
   void closeDriver() {
@@ -67,15 +54,15 @@ class ClassifierTopologyTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     driver = new TopologyTestDriver(
-        ClassifierTopology.build(settings, serdeConfig, models, metrics), props,
+        ClassifierTopology.build(settings, registry.serdeConfig(), models, metrics), props,
         Instant.ofEpochMilli(1_700_000_000_000L));
     scans = driver.createInputTopic(Topics.SCANS.name(), new StringSerializer(),
         new ByteArraySerializer());
     predictions = driver.createOutputTopic(Topics.PREDICTIONS.name(), new StringDeserializer(),
-        AvroSerdes.specific(Prediction.class, serdeConfig, false).deserializer());
+        AvroSerdes.specific(Prediction.class, registry.serdeConfig(), false).deserializer());
     deadLetters = driver.createOutputTopic(Topics.SCANS_DLQ.name(), new StringDeserializer(),
-        AvroSerdes.specific(DeadLetter.class, serdeConfig, false).deserializer());
-    scanSerializer = AvroSerdes.specific(ScanEvent.class, serdeConfig, false).serializer();
+        AvroSerdes.specific(DeadLetter.class, registry.serdeConfig(), false).deserializer());
+    scanSerializer = AvroSerdes.specific(ScanEvent.class, registry.serdeConfig(), false).serializer();
   }
 
   private void pipe(ScanEvent scan) {
@@ -278,13 +265,13 @@ class ClassifierTopologyTest {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "classifier-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    driver = new TopologyTestDriver(ClassifierTopology.build(settings, serdeConfig,
+    driver = new TopologyTestDriver(ClassifierTopology.build(settings, registry.serdeConfig(),
         new ModelHolder(new FakeScanModel("v1")), metrics), props);
     scans = driver.createInputTopic(Topics.SCANS.name(), new StringSerializer(),
         new ByteArraySerializer());
     predictions = driver.createOutputTopic(Topics.PREDICTIONS.name(), new StringDeserializer(),
-        AvroSerdes.specific(Prediction.class, serdeConfig, false).deserializer());
-    scanSerializer = AvroSerdes.specific(ScanEvent.class, serdeConfig, false).serializer();
+        AvroSerdes.specific(Prediction.class, registry.serdeConfig(), false).deserializer());
+    scanSerializer = AvroSerdes.specific(ScanEvent.class, registry.serdeConfig(), false).serializer();
     ScanEvent scan = ClassifierScans.png(ClassifierScans.uid(2), 32, 0.3f);
     long t0 = 1_700_000_000_000L;
 

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -19,12 +18,6 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,10 +54,9 @@ final class ManifestPolicy {
       String where = "Deployment " + deployment.getMetadata().getName();
       PodTemplateSpec template = deployment.getSpec().getTemplate();
       checkPod(manifests, where, template, out);
-      checkNetworkPolicy(manifests, where, template, out);
+      NetworkRules.check(manifests, where, template, out);
     }
-    checkClassifierScalingAndBudget(manifests, out);
-    checkAutoscalers(manifests, out);
+    ScalingRules.check(manifests, out);
     return out;
   }
 
@@ -318,233 +310,13 @@ final class ManifestPolicy {
     return image.startsWith(IMAGE_REPOSITORY + ":") || image.startsWith(IMAGE_REPOSITORY + "@");
   }
 
-  // --- network --------------------------------------------------------------------------------
-
-  private static void checkNetworkPolicy(
-      Manifests manifests, String where, PodTemplateSpec template, List<String> out) {
-    Map<String, String> labels = template.getMetadata().getLabels();
-    List<NetworkPolicy> policies =
-        manifests.all(NetworkPolicy.class).stream()
-            .filter(p -> selects(p.getSpec().getPodSelector(), labels))
-            .toList();
-    if (policies.isEmpty()) {
-      out.add(where + ": no NetworkPolicy selects its pods");
-      return;
-    }
-    boolean ingress = false;
-    boolean egress = false;
-    Set<Integer> containerPorts = new java.util.HashSet<>();
-    Set<String> portNames = new java.util.HashSet<>();
-    for (Container c : template.getSpec().getContainers()) {
-      for (ContainerPort p : c.getPorts()) {
-        containerPorts.add(p.getContainerPort());
-        Optional.ofNullable(p.getName()).ifPresent(portNames::add);
-      }
-    }
-    for (NetworkPolicy policy : policies) {
-      String at = where + " / NetworkPolicy " + policy.getMetadata().getName();
-      ingress |= policy.getSpec().getPolicyTypes().contains("Ingress");
-      egress |= policy.getSpec().getPolicyTypes().contains("Egress");
-      for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
-        if (rule.getPorts().isEmpty()) {
-          out.add(at + ": an ingress rule without ports opens every port; allow only metrics");
-        }
-        for (NetworkPolicyPort port : rule.getPorts()) {
-          IntOrString p = port.getPort();
-          boolean known =
-              p != null
-                  && (p.getIntVal() != null
-                      ? containerPorts.contains(p.getIntVal())
-                      : portNames.contains(p.getStrVal()));
-          if (!known) {
-            out.add(at + ": ingress port " + (p == null ? "(any)" : p.getValue())
-                + " is not a port of the pod");
-          }
-        }
-      }
-      for (NetworkPolicyEgressRule rule : policy.getSpec().getEgress()) {
-        if (rule.getPorts().isEmpty()) {
-          out.add(at + ": an egress rule without ports allows everything");
-        }
-        for (NetworkPolicyPort port : rule.getPorts()) {
-          Integer number = port.getPort() == null ? null : port.getPort().getIntVal();
-          if (number == null || !ALLOWED_EGRESS_PORTS.contains(number)) {
-            out.add(at + ": egress port " + (port.getPort() == null ? "(any)"
-                : port.getPort().getValue()) + " is not DNS, Kafka or the registry "
-                + ALLOWED_EGRESS_PORTS);
-          }
-        }
-      }
-    }
-    if (!ingress || !egress) {
-      out.add(where + ": its NetworkPolicies must restrict both Ingress and Egress");
-    }
-  }
-
-  /** Whether a selector (matchLabels only; expressions are refused) selects {@code labels}. */
-  static boolean selects(LabelSelector selector, Map<String, String> labels) {
-    if (selector == null || !selector.getMatchExpressions().isEmpty()) {
-      return false;
-    }
-    return labels.entrySet().containsAll(selector.getMatchLabels().entrySet());
-  }
-
-  // --- availability and scaling ---------------------------------------------------------------
-
-  private static void checkClassifierScalingAndBudget(Manifests manifests, List<String> out) {
-    for (Deployment deployment : manifests.all(Deployment.class)) {
-      if (!isClassifier(deployment)) {
-        continue;
-      }
-      boolean scaled =
-          manifests.all(HorizontalPodAutoscaler.class).stream()
-                  .anyMatch(h -> h.getSpec().getScaleTargetRef().getName()
-                      .equals(deployment.getMetadata().getName()))
-              || manifests.all(Keda.ScaledObject.class).stream()
-                  .anyMatch(s -> s.spec().scaleTargetRef().name()
-                      .equals(deployment.getMetadata().getName()));
-      if (!scaled) {
-        out.add("Deployment " + deployment.getMetadata().getName()
-            + ": the classifier needs an autoscaler (components/keda or components/hpa)");
-      }
-      Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-      boolean covered =
-          manifests.all(PodDisruptionBudget.class).stream()
-              .anyMatch(pdb -> selects(pdb.getSpec().getSelector(), labels));
-      if (!covered) {
-        out.add("Deployment " + deployment.getMetadata().getName()
-            + ": no PodDisruptionBudget covers the classifier pods");
-      }
-    }
-  }
-
-  private static void checkAutoscalers(Manifests manifests, List<String> out) {
-    int partitions = ScansTopic.partitions();
-    Map<String, String> scaledBy = new LinkedHashMap<>();
-    for (HorizontalPodAutoscaler hpa : manifests.all(HorizontalPodAutoscaler.class)) {
-      String at = "HorizontalPodAutoscaler " + hpa.getMetadata().getName();
-      var ref = hpa.getSpec().getScaleTargetRef();
-      Optional<Deployment> target = "Deployment".equals(ref.getKind())
-          ? manifests.find(Deployment.class, ref.getName()) : Optional.empty();
-      if (target.isEmpty()) {
-        out.add(at + ": scale target " + ref.getKind() + " " + ref.getName() + " does not exist");
-        continue;
-      }
-      claim(scaledBy, ref.getName(), at, out);
-      checkNoFixedReplicas(target.get(), at, out);
-      if (isClassifier(target.get()) && hpa.getSpec().getMaxReplicas() > partitions) {
-        out.add(at + ": maxReplicas " + hpa.getSpec().getMaxReplicas() + " exceeds the "
-            + partitions + " partitions of " + ScansTopic.name() + " (extra classifiers idle)");
-      }
-    }
-    for (Keda.ScaledObject scaled : manifests.all(Keda.ScaledObject.class)) {
-      String at = "ScaledObject " + scaled.metadata().getName();
-      checkScaledObject(manifests, at, scaled, partitions, scaledBy, out);
-    }
-  }
-
-  private static void checkScaledObject(
-      Manifests manifests,
-      String at,
-      Keda.ScaledObject scaled,
-      int partitions,
-      Map<String, String> scaledBy,
-      List<String> out) {
-    Keda.ScaledObjectSpec spec = scaled.spec();
-    Keda.ScaleTargetRef ref = spec.scaleTargetRef();
-    String kind = ref.kind() == null ? "Deployment" : ref.kind();
-    Optional<Deployment> target =
-        "Deployment".equals(kind) ? manifests.find(Deployment.class, ref.name()) : Optional.empty();
-    if (target.isEmpty()) {
-      out.add(at + ": scale target " + kind + " " + ref.name() + " does not exist");
-      return;
-    }
-    claim(scaledBy, ref.name(), at, out);
-    checkNoFixedReplicas(target.get(), at, out);
-    if (spec.maxReplicaCount() == null || spec.maxReplicaCount() > partitions) {
-      out.add(at + ": maxReplicaCount " + spec.maxReplicaCount() + " must be set and at most the "
-          + partitions + " partitions of " + ScansTopic.name());
-    }
-    if (spec.minReplicaCount() != null && spec.maxReplicaCount() != null
-        && spec.minReplicaCount() > spec.maxReplicaCount()) {
-      out.add(at + ": minReplicaCount exceeds maxReplicaCount");
-    }
-    if (spec.triggers() == null || spec.triggers().isEmpty()) {
-      out.add(at + ": no triggers");
-      return;
-    }
-    Container container = target.get().getSpec().getTemplate().getSpec().getContainers().get(0);
-    Map<String, String> env = environment(manifests, container);
-    for (Keda.Trigger trigger : spec.triggers()) {
-      if (!"kafka".equals(trigger.type())) {
-        out.add(at + ": trigger type " + trigger.type() + " is not kafka (consumer lag)");
-        continue;
-      }
-      Keda.KafkaTriggerMetadata meta = trigger.metadata();
-      if (!ScansTopic.name().equals(meta.topic())) {
-        out.add(at + ": trigger topic " + meta.topic() + " is not " + ScansTopic.name());
-      }
-      if (!"false".equals(meta.allowIdleConsumers())) {
-        out.add(at + ": allowIdleConsumers must be \"false\" (idle Streams instances add nothing)");
-      }
-      if (!isPositiveInteger(meta.lagThreshold())) {
-        out.add(at + ": lagThreshold " + meta.lagThreshold() + " must be a positive integer");
-      }
-      String group = first(env.get("NEUROSTREAM_APPLICATION_ID"), env.get("KAFKA_APPLICATION_ID"));
-      if (group == null || !group.equals(meta.consumerGroup())) {
-        out.add(at + ": consumerGroup " + meta.consumerGroup() + " is not the classifier's"
-            + " application.id " + group);
-      }
-      String brokers = env.get("KAFKA_BOOTSTRAP_SERVERS");
-      if (brokers == null || !brokers.equals(meta.bootstrapServers())) {
-        out.add(at + ": bootstrapServers " + meta.bootstrapServers() + " differs from the"
-            + " classifier's KAFKA_BOOTSTRAP_SERVERS " + brokers);
-      }
-      String protocol = env.getOrDefault("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT");
-      if (protocol.startsWith("SASL") && trigger.authenticationRef() == null) {
-        out.add(at + ": the cluster uses " + protocol + " but the trigger has no"
-            + " authenticationRef; KEDA could not read the lag");
-      }
-      if (trigger.authenticationRef() != null
-          && !"ClusterTriggerAuthentication".equals(trigger.authenticationRef().kind())
-          && manifests.find(Keda.TriggerAuthentication.class, trigger.authenticationRef().name())
-              .isEmpty()) {
-        out.add(at + ": TriggerAuthentication " + trigger.authenticationRef().name()
-            + " does not exist");
-      }
-    }
-  }
-
-  private static void checkNoFixedReplicas(Deployment target, String by, List<String> out) {
-    if (target.getSpec().getReplicas() != null) {
-      out.add("Deployment " + target.getMetadata().getName() + ": remove spec.replicas, " + by
-          + " owns the count (kubectl apply would reset it)");
-    }
-  }
-
-  private static void claim(Map<String, String> scaledBy, String target, String by, List<String> out) {
-    String previous = scaledBy.putIfAbsent(target, by);
-    if (previous != null) {
-      out.add(by + " and " + previous + " both scale " + target + "; keep one (KEDA makes its own"
-          + " HPA)");
-    }
-  }
-
   static boolean isClassifier(Deployment deployment) {
     return deployment.getSpec().getTemplate().getSpec().getContainers().stream()
         .anyMatch(c -> isOurs(c) && !c.getArgs().isEmpty() && c.getArgs().get(0).equals("classifier"));
   }
 
-  private static boolean isPositiveInteger(String value) {
-    try {
-      return value != null && Long.parseLong(value) > 0;
-    } catch (NumberFormatException e) {
-      return false;
-    }
-  }
-
   @SafeVarargs
-  private static <T> T first(T... values) {
+  static <T> T first(T... values) {
     for (T value : values) {
       if (value != null) {
         return value;

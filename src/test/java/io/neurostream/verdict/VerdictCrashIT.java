@@ -62,19 +62,13 @@ class VerdictCrashIT {
   }
 
   private ClassifierProcess classifier() throws Exception {
-    return ClassifierProcess.start(LOG, List.of("-Xmx768m"), List.of(
-        "--bootstrap", stack.bootstrap(),
-        "--registry", stack.registryUrl(),
-        "--model", bundle.toString(),
-        "--application-id", APP,
-        "--state-dir", dir.resolve("state").toString(),
-        "--set", "main.consumer.group.instance.id=" + APP + "-instance",
-        "--set", "transaction.timeout.ms=20000",
-        "--set", "inference.max.ms.per.image=200",
+    List<String> args = ClassifierProcess.crashTestArgs(stack, bundle, APP, dir.resolve("state"));
+    args.addAll(List.of(
         "--set", "verdict.application.id=" + APP + "-verdict",
         "--set", "verdict.series.gap.ms=4000",
         // explanations are another test's subject; here they would only compete for the CPU
         "--set", "explain.mode=off"));
+    return ClassifierProcess.start(LOG, List.of("-Xmx768m"), args);
   }
 
   private static ScanEvent slice(ScanTraffic traffic, int series, int slice) {

@@ -11,7 +11,7 @@ import io.neurostream.avro.SeriesGrouping;
 import io.neurostream.avro.SeriesVerdict;
 import io.neurostream.avro.VerdictClosure;
 import io.neurostream.kafka.Topics;
-import io.neurostream.platform.registry.EmbeddedSchemaRegistry;
+import io.neurostream.platform.InMemoryRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,34 +25,21 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class VerdictTopologyTest {
 
   private static final Instant T0 = Instant.ofEpochMilli(1_700_000_000_000L);
   private static final Duration GAP = Duration.ofSeconds(10);
-  private static EmbeddedSchemaRegistry registry;
-  private static Map<String, Object> serdeConfig;
+  @RegisterExtension static final InMemoryRegistry registry = new InMemoryRegistry();
 
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> predictions;
   private TestOutputTopic<String, SeriesVerdict> verdicts;
   private TestOutputTopic<String, DeadLetter> deadLetters;
   private Serializer<Prediction> serializer;
-
-  @BeforeAll
-  static void startRegistry() {
-    registry = EmbeddedSchemaRegistry.startInMemory(0);
-    serdeConfig = Map.of("schema.registry.url", registry.url());
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
 
   @AfterEach
   void closeDriver() {
@@ -67,15 +54,15 @@ class VerdictTopologyTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put("processing.exception.handler.global.enabled", "true");
-    driver = new TopologyTestDriver(VerdictTopology.build(settings, serdeConfig,
+    driver = new TopologyTestDriver(VerdictTopology.build(settings, registry.serdeConfig(),
         VerdictMetrics.discarding(), false), props, T0);
     predictions = driver.createInputTopic(Topics.PREDICTIONS.name(), new StringSerializer(),
         new ByteArraySerializer());
     verdicts = driver.createOutputTopic(Topics.SERIES_VERDICTS.name(), new StringDeserializer(),
-        Topics.SERIES_VERDICTS.valueSerde(serdeConfig).deserializer());
+        Topics.SERIES_VERDICTS.valueSerde(registry.serdeConfig()).deserializer());
     deadLetters = driver.createOutputTopic(Topics.SCANS_DLQ.name(), new StringDeserializer(),
-        Topics.SCANS_DLQ.valueSerde(serdeConfig).deserializer());
-    serializer = Topics.PREDICTIONS.valueSerde(serdeConfig).serializer();
+        Topics.SCANS_DLQ.valueSerde(registry.serdeConfig()).deserializer());
+    serializer = Topics.PREDICTIONS.valueSerde(registry.serdeConfig()).serializer();
   }
 
   private void start() {
