@@ -32,13 +32,15 @@ final class ConsoleApi {
   private final AdminToken token;
   private final ReleaseRollback rollback;
   private final DeadLetterReplay replay;
+  private final SliceThumbnails thumbnails;
 
   ConsoleApi(ConsoleState state, AdminToken token, ReleaseRollback rollback,
-      DeadLetterReplay replay) {
+      DeadLetterReplay replay, SliceThumbnails thumbnails) {
     this.state = state;
     this.token = token;
     this.rollback = rollback;
     this.replay = replay;
+    this.thumbnails = thumbnails;
   }
 
   /** Adds the API's routes to {@code router}. */
@@ -50,6 +52,7 @@ final class ConsoleApi {
         .get("/api/predictions", this::predictions)
         .get("/api/series", this::series)
         .get("/api/series/{seriesUid}", this::seriesDetail)
+        .get("/api/series/{seriesUid}/slices/{sopInstanceUid}/thumbnail.png", this::thumbnail)
         .get("/api/explanations/{sopInstanceUid}", this::overlay)
         .get("/api/dead-letters", this::deadLetters)
         .get("/api/dead-letters/{id}", this::deadLetter)
@@ -108,6 +111,19 @@ final class ConsoleApi {
     }
     r.json(200, SeriesView.detail(uid, slices, state.verdicts()::verdict,
         state.verdicts().explanations(uid), state.verdicts().any()));
+  }
+
+  private void thumbnail(Router.Request r) throws IOException {
+    String uid = r.param("seriesUid");
+    String sop = r.param("sopInstanceUid");
+    int size = r.intQuery("size", SliceThumbnails.DEFAULT_SIZE, SliceThumbnails.MIN_SIZE,
+        SliceThumbnails.MAX_SIZE);
+    PredictionView slice = state.predictions().recent().stream()
+        .filter(p -> p.seriesUid().equals(uid) && p.scanId().equals(sop)).findFirst()
+        .orElseThrow(() -> ApiException.notFound("no recent prediction of slice " + sop
+            + " in series " + uid + " (the console keeps the newest " + state.predictionsKept()
+            + ")"));
+    r.bytes(200, "image/png", thumbnails.png(slice, size));
   }
 
   private void overlay(Router.Request r) throws IOException {

@@ -3,6 +3,7 @@ package io.neurostream.console;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.neurostream.imaging.ScanReader;
 import io.neurostream.kafka.KafkaClients;
 import io.neurostream.kafka.StatusPublisher;
 import java.io.IOException;
@@ -48,6 +49,7 @@ public final class ConsoleService implements AutoCloseable {
   private TrafficMeter traffic;
   private VerdictBoard verdicts;
   private DeadLetterReplay replay;
+  private SliceThumbnails thumbnails;
   private ConsoleState state;
   private ScheduledExecutorService timer;
   private ThreadPoolExecutor requests;
@@ -88,13 +90,14 @@ public final class ConsoleService implements AutoCloseable {
         .start();
     traffic = new TrafficMeter(client, status::classifierGroups);
     replay = new DeadLetterReplay(client, serde);
+    thumbnails = new SliceThumbnails(new ScanReader(client, serde));
     state = new ConsoleState(status, releases, predictions, deadLetters, traffic, verdicts,
         config.predictionsKept());
 
     router = new Router();
     new StaticAssets().register(router);
     new ConsoleApi(state, new AdminToken(config.adminToken()),
-        new ReleaseRollback(client, serde, releases), replay).register(router);
+        new ReleaseRollback(client, serde, releases), replay, thumbnails).register(router);
     router.get("/api/events", events::serve)
         .get("/metrics", r -> r.text(200, "text/plain; version=0.0.4; charset=utf-8",
             registry.scrape()))
@@ -221,6 +224,7 @@ public final class ConsoleService implements AutoCloseable {
     closeQuietly(verdicts);
     closeQuietly(traffic);
     closeQuietly(replay);
+    closeQuietly(thumbnails);
     stopped.countDown();
   }
 

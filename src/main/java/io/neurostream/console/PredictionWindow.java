@@ -22,7 +22,8 @@ final class PredictionWindow implements AutoCloseable {
   /** One prediction as the pages show it. */
   record PredictionView(String scanId, String seriesUid, String studyUid, String patientKey,
       String predicted, List<Float> probabilities, String modelVersion, long scanTimestamp,
-      long predictedAt, int batchSize, int partition, long offset) {
+      long predictedAt, int batchSize, int partition, long offset, Integer scanPartition,
+      Long scanOffset) {
 
     static PredictionView of(ConsumerRecord<?, ?> r, Prediction p) {
       return new PredictionView(p.getIdentity().getSopInstanceUid(),
@@ -30,7 +31,7 @@ final class PredictionWindow implements AutoCloseable {
           p.getIdentity().getPatientKey(), p.getPredicted().name(),
           List.copyOf(p.getProbabilities()), p.getModelVersion(),
           p.getScanTimestamp().toEpochMilli(), p.getPredictedAt().toEpochMilli(),
-          p.getBatchSize(), r.partition(), r.offset());
+          p.getBatchSize(), r.partition(), r.offset(), p.getScanPartition(), p.getScanOffset());
     }
   }
 

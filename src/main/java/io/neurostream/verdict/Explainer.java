@@ -8,6 +8,7 @@ import io.neurostream.avro.Prediction;
 import io.neurostream.avro.SeriesVerdict;
 import io.neurostream.avro.SupportingSlice;
 import io.neurostream.imaging.GrayImage;
+import io.neurostream.imaging.ScanReader;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.GradCam;
 import io.neurostream.model.ScanClassifierModel;
@@ -56,7 +57,7 @@ public final class Explainer implements AutoCloseable {
   private final Deserializer<SeriesVerdict> verdicts;
   private final Deserializer<Prediction> predictions;
   private final Serializer<Explanation> explanations;
-  private final ScanLookup scans;
+  private final ScanReader scans;
   private final ExplainerModels models;
   private final MeterRegistry meters;
   private final Timer timer;
@@ -80,7 +81,7 @@ public final class Explainer implements AutoCloseable {
     verdicts = Topics.SERIES_VERDICTS.valueSerde(serde).deserializer();
     predictions = Topics.PREDICTIONS.valueSerde(serde).deserializer();
     explanations = Topics.EXPLANATIONS.valueSerde(serde).serializer();
-    scans = new ScanLookup(client, serde);
+    scans = new ScanReader(client, serde);
     Path work = config.common().stateDir().resolve(config.applicationId())
         .resolve("explainer-artifacts");
     models = new ExplainerModels(client, serde, work);

@@ -1,19 +1,28 @@
 package io.neurostream.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neurostream.avro.ReleaseStatus;
+import io.neurostream.avro.ScanEvent;
+import io.neurostream.classifier.ScanTraffic;
+import io.neurostream.imaging.GrayImage;
 import io.neurostream.platform.KafkaStack;
 import io.neurostream.classifier.TestReleases;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -23,11 +32,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import javax.imageio.ImageIO;
 
 /**
  * The console's HTTP API against the embedded broker and registry: the OpenAPI document and the
  * routes served agree both ways, and rollback and replay refuse without the admin token (and
- * change nothing), or when the console has none configured.
+ * change nothing), or when the console has none configured; a slice's thumbnail is read back
+ * from mri.scans and resembles the slice.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -199,6 +211,89 @@ class ConsoleApiIT {
     assertThat(overlay.headers().firstValue("Content-Type")).contains("image/png");
     assertThat(overlay.body()).isEqualTo(png);
     assertThat(ConsoleFixture.get(console, "/api/explanations/nope").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void shouldServeAThumbnailOfASliceReadBackFromTheScansTopic() throws Exception {
+    // given a 64x48 slice on mri.scans, bright on the left and dark on the right, and its prediction
+    long randomSeed = 1414;
+    System.out.println("thumbnail slice seed " + randomSeed);
+    Random random = new Random(randomSeed);
+    float[] px = new float[64 * 48];
+    for (int i = 0; i < px.length; i++) {
+      px[i] = (float) Math.max(0, Math.min(1, (i % 64 < 32 ? 0.8 : 0.2)
+          + 0.05 * random.nextGaussian()));
+    }
+    GrayImage slice = new GrayImage(64, 48, px);
+    String series = "1.2.826.0.1.3680043.77.2";
+    try (VerdictSeed seed = new VerdictSeed(stack); ScanTraffic scans = new ScanTraffic(stack)) {
+      ScanEvent scan = scans.scan("thumb-slice-1");
+      scan.getIdentity().setSeriesInstanceUid(series);
+      scan.setWidth(64);
+      scan.setHeight(48);
+      scan.setImage(ByteBuffer.wrap(slice.toPng()));
+      RecordMetadata at = seed.scan(scan);
+      seed.prediction("thumb-slice-1", series, at.partition(), at.offset());
+      seed.prediction("thumb-no-offset", series, null, null);
+      seed.prediction("thumb-gone", series, at.partition(), at.offset() + 1000);
+    }
+    String base = "/api/series/" + series + "/slices/";
+    await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(ConsoleFixture.get(console,
+        "/api/series/" + series).body()).path("slicePredictions").size() == 3);
+
+    // when its thumbnail is asked for, 32 pixels on the longer side
+    HttpResponse<byte[]> thumb = ConsoleFixture.getBytes(console,
+        base + "thumb-slice-1/thumbnail.png?size=32");
+
+    // then it is a 32x24 PNG of the slice: same mean intensity, bright left, dark right
+    assertThat(thumb.statusCode()).isEqualTo(200);
+    assertThat(thumb.headers().firstValue("Content-Type")).contains("image/png");
+    BufferedImage png = ImageIO.read(new ByteArrayInputStream(thumb.body()));
+    assertThat(png.getWidth()).isEqualTo(32);
+    assertThat(png.getHeight()).isEqualTo(24);
+    Raster r = png.getRaster();
+    double left = mean(r, 0, 16);
+    double right = mean(r, 16, 32);
+    assertThat((left + right) / 2).isCloseTo(mean(slice.toU8()), within(2.0));
+    assertThat(left).isCloseTo(0.8 * 255, within(6.0));
+    assertThat(right).isCloseTo(0.2 * 255, within(6.0));
+    // the default size, and a size out of bounds clamped to 256
+    assertThat(ImageIO.read(new ByteArrayInputStream(ConsoleFixture.getBytes(console,
+        base + "thumb-slice-1/thumbnail.png").body())).getWidth()).isEqualTo(96);
+    assertThat(ImageIO.read(new ByteArrayInputStream(ConsoleFixture.getBytes(console,
+        base + "thumb-slice-1/thumbnail.png?size=100000").body())).getWidth()).isEqualTo(256);
+
+    // and unknown slices, predictions without a scan position and vanished scans are 404s that say why
+    HttpResponse<String> unknown = ConsoleFixture.get(console, base + "nope/thumbnail.png");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(error(unknown)).contains("no recent prediction of slice nope");
+    HttpResponse<String> noOffset = ConsoleFixture.get(console,
+        base + "thumb-no-offset/thumbnail.png");
+    assertThat(noOffset.statusCode()).isEqualTo(404);
+    assertThat(error(noOffset)).contains("does not say where its scan is");
+    HttpResponse<String> gone = ConsoleFixture.get(console, base + "thumb-gone/thumbnail.png");
+    assertThat(gone.statusCode()).isEqualTo(404);
+    assertThat(error(gone)).contains("no longer on mri.scans");
+    assertThat(ConsoleFixture.get(console, base + "thumb-slice-1/thumbnail.png?size=big")
+        .statusCode()).isEqualTo(400);
+  }
+
+  private static double mean(Raster r, int fromX, int toX) {
+    long sum = 0;
+    for (int y = 0; y < r.getHeight(); y++) {
+      for (int x = fromX; x < toX; x++) {
+        sum += r.getSample(x, y, 0);
+      }
+    }
+    return (double) sum / ((toX - fromX) * r.getHeight());
+  }
+
+  private static double mean(byte[] u8) {
+    long sum = 0;
+    for (byte b : u8) {
+      sum += b & 0xff;
+    }
+    return (double) sum / u8.length;
   }
 
   private static int releaseCount(ConsoleService c) throws Exception {

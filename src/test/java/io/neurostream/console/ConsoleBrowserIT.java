@@ -143,7 +143,7 @@ class ConsoleBrowserIT {
 
   @Test
   @Order(2)
-  void shouldShowANewPredictionAndItsSeries() {
+  void shouldShowANewPredictionAndItsSeriesWithTheSliceThumbnail() {
     ConsolePages.Series page = new ConsolePages.Series(browser, console.url()).open();
     ScanEvent scan = traffic.scan("fresh-scan-1");
     scan.getIdentity().setSeriesInstanceUid("1.2.826.0.1.3680043.99.7");
@@ -154,6 +154,10 @@ class ConsoleBrowserIT {
 
     assertThat(predicted).matches("Non_Demented|Very_Mild_Demented|Mild_Demented|Moderate_Demented");
     assertThat(page.openSeries("1.2.826.0.1.3680043.99.7")).containsExactly("fresh-scan-1");
+    // the slice's thumbnail, read back from mri.scans by the console, loads in the detail view
+    Map<String, Long> thumbnails = browser.await(ConsolePages.WAIT,
+        d -> page.loadedThumbnails().isEmpty() ? null : page.loadedThumbnails());
+    assertThat(thumbnails).containsOnlyKeys("fresh-scan-1").containsValue(64L);
   }
 
   @Test

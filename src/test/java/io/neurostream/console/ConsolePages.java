@@ -2,8 +2,10 @@ package io.neurostream.console;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -91,6 +93,16 @@ final class ConsolePages {
       browser.await(WAIT, d -> !d.findElements(By.cssSelector("#slices tbody tr")).isEmpty());
       return browser.driver().findElements(By.cssSelector("#slices tbody tr")).stream()
           .map(r -> r.getAttribute("data-scan")).toList();
+    }
+
+    /** The open series' slice thumbnails that have loaded, by scan id, and their natural width. */
+    @SuppressWarnings("unchecked")
+    Map<String, Long> loadedThumbnails() {
+      return (Map<String, Long>) ((JavascriptExecutor) browser.driver()).executeScript(
+          "const out = {}; for (const r of document.querySelectorAll('#slices tbody tr')) {"
+              + " const i = r.querySelector('img.thumb');"
+              + " if (i && i.complete && i.naturalWidth > 0) out[r.dataset.scan] = i.naturalWidth; }"
+              + " return out;");
     }
   }
 

@@ -3,6 +3,7 @@ package io.neurostream.console;
 import io.neurostream.avro.DementiaStage;
 import io.neurostream.avro.Explanation;
 import io.neurostream.avro.Prediction;
+import io.neurostream.avro.ScanEvent;
 import io.neurostream.avro.ScanIdentity;
 import io.neurostream.avro.SeriesAggregation;
 import io.neurostream.avro.SeriesVerdict;
@@ -19,6 +20,7 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Publishes a prediction, a series verdict and an explanation as the services would. */
@@ -31,9 +33,16 @@ final class VerdictSeed implements AutoCloseable {
   }
 
   void prediction(String sop, String series) throws Exception {
+    prediction(sop, series, null, null);
+  }
+
+  /** A prediction of the scan at {@code scanPartition}/{@code scanOffset} of mri.scans. */
+  void prediction(String sop, String series, Integer scanPartition, Long scanOffset)
+      throws Exception {
     Instant now = Instant.now();
     send(Topics.PREDICTIONS, sop, Prediction.newBuilder()
         .setIdentity(identity(sop, series))
+        .setScanPartition(scanPartition).setScanOffset(scanOffset)
         .setPredicted(DementiaStage.Mild_Demented)
         .setProbabilities(List.of(0.1f, 0.1f, 0.7f, 0.1f))
         .setModelVersion("seed-model").setScanTimestamp(now.minusMillis(40)).setPredictedAt(now)
@@ -65,16 +74,21 @@ final class VerdictSeed implements AutoCloseable {
         .setComputeMs(5).build());
   }
 
+  /** Publishes {@code scan} to mri.scans; where it landed. */
+  RecordMetadata scan(ScanEvent scan) throws Exception {
+    return send(Topics.SCANS, scan.getIdentity().getSopInstanceUid(), scan);
+  }
+
   private static ScanIdentity identity(String sop, String series) {
     return ScanIdentity.newBuilder().setStudyInstanceUid("1.2.3").setSeriesInstanceUid(series)
         .setSopInstanceUid(sop).setPatientKey("p-seed").build();
   }
 
-  private <V extends SpecificRecord> void send(Topic<String, V> topic, String key, V value)
-      throws Exception {
+  private <V extends SpecificRecord> RecordMetadata send(Topic<String, V> topic, String key,
+      V value) throws Exception {
     try (KafkaProducer<String, V> p = new KafkaProducer<>(new HashMap<>(stack.client()),
         new StringSerializer(), topic.valueSerde(stack.serdeConfig()).serializer())) {
-      p.send(new ProducerRecord<>(topic.name(), key, value)).get();
+      return p.send(new ProducerRecord<>(topic.name(), key, value)).get();
     }
   }
 

@@ -1,8 +1,10 @@
 "use strict";
 NS.nav("/series");
 const { el, num } = NS;
+const THUMB = 64;
 const STAGES = ["Non_Demented", "Very_Mild_Demented", "Mild_Demented", "Moderate_Demented"];
 let selected = null;
+const thumbs = new Map(); // thumbnail <img> by URL, reused across re-renders so each loads once
 const versionsSeen = new Set();
 
 function query() {
@@ -61,9 +63,10 @@ function renderDetail(d) {
           (d.verdict.mixedModelVersions ? " (mixed model versions: read with care)" : ""))
       : el("p", { id: "series-verdict", class: "muted", text: "No series verdict (yet): the slices' predictions are below." }),
     el("table", { id: "slices" },
-      el("thead", {}, el("tr", {}, el("th", { text: "scan" }), el("th", { text: "predicted" }),
+      el("thead", {}, el("tr", {}, el("th", { text: "slice" }), el("th", { text: "scan" }), el("th", { text: "predicted" }),
         d.classes.map(c => el("th", { text: c })), el("th", { text: "model" }))),
       el("tbody", {}, d.slicePredictions.map(p => el("tr", { dataset: { scan: p.scanId } },
+        el("td", {}, thumbnail(d.seriesUid, p.scanId)),
         el("td", { class: "mono", text: p.scanId }),
         el("td", { text: p.predicted }),
         p.probabilities.map(x => el("td", {}, el("span", { class: "bar", style: "width:" + Math.round(60 * x) + "px" }), " " + num(x, 3))),
@@ -74,6 +77,16 @@ function renderDetail(d) {
             el("img", { src: x.overlay, alt: "Grad-CAM of " + x.sopInstanceUid, width: 160, height: 160, style: "image-rendering:pixelated" }),
             el("figcaption", { class: "muted mono", text: x.explainedClass + " " + num(x.probability, 3) }))))
       : el("p", { class: "muted", text: "No Grad-CAM overlays for this series (yet)." }));
+}
+
+function thumbnail(series, scan) {
+  const url = "/api/series/" + encodeURIComponent(series) + "/slices/" + encodeURIComponent(scan) + "/thumbnail.png?size=" + THUMB;
+  if (!thumbs.has(url)) {
+    if (thumbs.size > 500) thumbs.clear();
+    thumbs.set(url, el("img", { class: "thumb", src: url, loading: "lazy", width: THUMB, height: THUMB, alt: "slice " + scan,
+      onerror: e => { e.target.title = "no thumbnail: the scan is not readable from mri.scans"; e.target.classList.add("missing"); } }));
+  }
+  return thumbs.get(url);
 }
 
 function loadDetail() {
