@@ -6,6 +6,7 @@ import io.neurostream.avro.SeriesGrouping;
 import io.neurostream.avro.SeriesVerdict;
 import io.neurostream.avro.SupportingSlice;
 import io.neurostream.imaging.GrayImage;
+import io.neurostream.imaging.ScanReader;
 import io.neurostream.imaging.SecondaryCapture.StudyAttribute;
 import io.neurostream.kafka.Topics;
 import java.awt.image.BufferedImage;
@@ -48,7 +49,7 @@ public final class ResultsSender implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final Deserializer<SeriesVerdict> verdicts;
   private final ExplanationLookup explanations;
-  private final ScanLookup scans;
+  private final ScanReader scans;
   private final DicomWebClient pacs;
   private final MeterRegistry meters;
   private final Thread thread;
@@ -64,7 +65,7 @@ public final class ResultsSender implements AutoCloseable {
         new ByteArrayDeserializer());
     verdicts = Topics.SERIES_VERDICTS.valueSerde(serde).deserializer();
     explanations = new ExplanationLookup(client, serde);
-    scans = new ScanLookup(client, serde);
+    scans = new ScanReader(client, serde);
     pacs = new DicomWebClient(this.config.url().orElseThrow(), this.config.authorization());
     thread = new Thread(this::run, "results-sender");
     thread.setDaemon(true);
