@@ -12,6 +12,7 @@ import io.neurostream.imaging.ScanReader;
 import io.neurostream.kafka.Topics;
 import io.neurostream.model.GradCam;
 import io.neurostream.model.ScanClassifierModel;
+import io.neurostream.ops.BackgroundPriority;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,6 +107,8 @@ public final class Explainer implements AutoCloseable {
   }
 
   private void run() {
+    // before the first model operation: its OpenMP threads inherit the priority
+    BackgroundPriority.lowerCurrentThread("the Grad-CAM explainer");
     try {
       while (running) {
         if (paused != !consumer.paused().isEmpty() && !consumer.assignment().isEmpty()) {
