@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Ten releases while scans stream through a classifier in a child JVM: every scan is predicted
  * once, per partition the model version never goes back, and resident memory after the tenth
- * swap stays within 10% of that after the first.
+ * swap stays within 6% of that after the third.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ClassifierHotSwapIT {
@@ -37,6 +37,12 @@ class ClassifierHotSwapIT {
   static final String APP = "classifier-hotswap-it";
   static final Path LOG = Path.of("target", "it-logs", "classifier-hotswap-it.log");
   static final int RELEASES = 10;
+  /**
+   * Swaps after which resident memory is the baseline. The first swaps still grow it while the
+   * process warms up (stores, caches and allocator arenas filling under traffic): +5-6 % from swap
+   * 1 to 3 in every run since the leak below was fixed, +1.3-3.2 % from swap 3 to 10.
+   */
+  static final int WARM_SWAPS = 3;
   @TempDir static Path dir;
   @RegisterExtension static final KafkaStack stack = KafkaStack.withRegistry();
   static List<Path> bundles;
@@ -118,7 +124,7 @@ class ClassifierHotSwapIT {
         }
         System.err.printf("after swap %d (%s): RSS %d KiB, %d scans sent%n", r, version, rss,
             sent.get());
-        if (r == 1) {
+        if (r == WARM_SWAPS) {
           rssAfterFirst = rss;
         }
         rssAfterLast = rss;
@@ -143,9 +149,10 @@ class ClassifierHotSwapIT {
         last.put(p.partition(), v);
       }
       assertThat(out).extracting(p -> p.value().getModelVersion()).contains(version(RELEASES));
-      // and resident memory after the tenth swap is within 10% of that after the first (a pool of
-      // inference threads per model leaked their native per-thread state on every swap, issue 15)
-      assertThat((double) rssAfterLast).isCloseTo(rssAfterFirst, withinPercentage(10));
+      // and resident memory after the tenth swap is within 6% of that after the third. A pool of
+      // inference threads per model leaked their native per-thread state on every swap (about
+      // 11 MiB, 1 % of this process, per swap): seven swaps of that exceed the bound
+      assertThat((double) rssAfterLast).isCloseTo(rssAfterFirst, withinPercentage(6));
     }
   }
 
